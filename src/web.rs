@@ -1,0 +1,187 @@
+//! The WebAssembly facade: the only module that knows about wasm-bindgen.
+//!
+//! JS owns the animation loop and calls `step` in small chunks; plain objects cross as JS objects via
+//! serde-wasm-bindgen, and pixel arrays as typed arrays (one copy each way).
+
+use crate::data::{load_npz, Dataset};
+use crate::model::SoftmaxMode;
+use crate::trainer::{TrainConfig, Trainer};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(start)]
+fn start() {
+    // Rust panics reach the console with their message instead of an opaque "unreachable".
+    console_error_panic_hook::set_once();
+}
+
+/// Options accepted by `Trainer.fromNpz`; any may be left out (the seed's settings are the defaults).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Options {
+    learning_rate: f64,
+    batch_size: f64,
+    epochs: f64,
+    seed: f64,
+    softmax: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        let seed = TrainConfig::default();
+        Options {
+            learning_rate: f64::from(seed.learning_rate),
+            batch_size: seed.batch_size as f64,
+            epochs: seed.epochs as f64,
+            seed: seed.seed as f64,
+            softmax: seed.softmax.to_string(),
+        }
+    }
+}
+
+fn whole_number(value: f64, name: &str) -> Result<usize, JsError> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 2f64.powi(53) {
+        Ok(value as usize)
+    } else {
+        Err(JsError::new(&format!("{name} must be a whole number, not {value}")))
+    }
+}
+
+const OPTION_NAMES: [&str; 5] = ["learningRate", "batchSize", "epochs", "seed", "softmax"];
+
+impl Options {
+    fn from_js(options: JsValue) -> Result<TrainConfig, JsError> {
+        let options: Options = if options.is_undefined() || options.is_null() {
+            Options::default()
+        } else {
+            // serde-wasm-bindgen reads only the fields it knows, so a misspelt option must be caught here.
+            if let Some(object) = options.dyn_ref::<js_sys::Object>() {
+                for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
+                    if !OPTION_NAMES.contains(&key.as_str()) {
+                        let known = OPTION_NAMES.join(", ");
+                        return Err(JsError::new(&format!("Unknown option {key:?}; the options are {known}")));
+                    }
+                }
+            }
+            serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("Invalid options: {e}")))?
+        };
+        Ok(TrainConfig {
+            learning_rate: options.learning_rate as f32,
+            batch_size: whole_number(options.batch_size, "batchSize")?,
+            epochs: whole_number(options.epochs, "epochs")?,
+            seed: whole_number(options.seed, "seed")? as u64,
+            softmax: options.softmax.parse::<SoftmaxMode>().map_err(|e| JsError::new(&e))?,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProgressJs {
+    epoch: usize,
+    batch: usize,
+    batches_per_epoch: usize,
+    total_batches: usize,
+    loss: f32,
+    batch_accuracy: f32,
+    epoch_ended: bool,
+    done: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EvaluationJs {
+    train_accuracy: f32,
+    test_accuracy: f32,
+    test_loss: f32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DatasetInfoJs<'a> {
+    train_samples: usize,
+    test_samples: usize,
+    features: usize,
+    image_shape: Option<(usize, usize)>,
+    train_class_counts: Vec<usize>,
+    test_class_counts: Vec<usize>,
+    notices: &'a [String],
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    // Plain structs of numbers and strings always serialise.
+    serde_wasm_bindgen::to_value(value).expect("plain data serialises")
+}
+
+/// A training run on one data set: an opaque handle owned by JS (call `free()` when done with it).
+#[wasm_bindgen(js_name = Trainer)]
+pub struct WebTrainer {
+    inner: Trainer,
+}
+
+#[wasm_bindgen(js_class = Trainer)]
+impl WebTrainer {
+    /// Loads an `.npz` (X_train, y_train, X_test, y_test) and prepares a run; throws an Error with a
+    /// readable message when the file or the options are refused.
+    #[wasm_bindgen(js_name = fromNpz)]
+    pub fn from_npz(bytes: &[u8], options: JsValue) -> Result<WebTrainer, JsError> {
+        let config = Options::from_js(options)?;
+        let data: Dataset = load_npz(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let inner = Trainer::new(data, config).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(WebTrainer { inner })
+    }
+
+    /// Runs at most `maxBatches` SGD steps: `{ epoch, batch, batchesPerEpoch, totalBatches, loss,
+    /// batchAccuracy, epochEnded, done }`.
+    pub fn step(&mut self, max_batches: u32) -> JsValue {
+        let p = self.inner.step(max_batches as usize);
+        to_js(&ProgressJs {
+            epoch: p.epoch,
+            batch: p.batch,
+            batches_per_epoch: p.batches_per_epoch,
+            total_batches: p.total_batches,
+            loss: p.loss,
+            batch_accuracy: p.batch_accuracy,
+            epoch_ended: p.epoch_ended,
+            done: p.done,
+        })
+    }
+
+    /// `{ trainAccuracy, testAccuracy, testLoss }` of the current model on the whole sets.
+    pub fn evaluate(&self) -> JsValue {
+        let e = self.inner.evaluate();
+        to_js(&EvaluationJs {
+            train_accuracy: e.train_accuracy,
+            test_accuracy: e.test_accuracy,
+            test_loss: e.test_loss,
+        })
+    }
+
+    /// Probabilities of the 10 digits for one image (D pixels in 0..1): a `Float32Array(10)`.
+    pub fn predict(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+        let features = self.inner.model().features();
+        if pixels.len() != features {
+            return Err(JsError::new(&format!("predict expects {features} pixels, got {}", pixels.len())));
+        }
+        if pixels.iter().any(|p| !p.is_finite()) {
+            return Err(JsError::new("predict expects finite pixel values"));
+        }
+        Ok(self.inner.model().predict(pixels).to_vec())
+    }
+
+    /// What was loaded: sizes, class counts and any notices (e.g. rescaling).
+    #[wasm_bindgen(js_name = datasetInfo)]
+    pub fn dataset_info(&self) -> JsValue {
+        let data = self.inner.data();
+        to_js(&DatasetInfoJs {
+            train_samples: data.train.len(),
+            test_samples: data.test.len(),
+            features: data.features,
+            image_shape: data.image_shape,
+            train_class_counts: data.train.class_counts().to_vec(),
+            test_class_counts: data.test.class_counts().to_vec(),
+            notices: &data.notices,
+        })
+    }
+}

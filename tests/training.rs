@@ -1,0 +1,162 @@
+//! The trainer against the numpy seed code, and its accuracy on the bundled real digits.
+
+use mnist_logreg::{load_npz, Dataset, SoftmaxMode, TrainConfig, Trainer};
+use ndarray::{Array1, Array2, Ix1};
+use ndarray_npy::NpzReader;
+use std::fs::File;
+
+fn bundled() -> Dataset {
+    load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap()
+}
+
+struct Fixture {
+    data: Dataset,
+    orders: Vec<Vec<u32>>,
+    learning_rate: f32,
+    batch_size: usize,
+    epochs: usize,
+    npz: NpzReader<File>,
+}
+
+fn parity_fixture() -> Fixture {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/numpy_parity.npz");
+    let mut npz = NpzReader::new(File::open(path).unwrap()).unwrap();
+    let pixels: Array2<u8> = npz.by_name("X").unwrap();
+    let labels: Array1<u8> = npz.by_name("y").unwrap();
+    let permutations: Array2<u32> = npz.by_name("permutations").unwrap();
+    let settings: Array1<f64> = npz.by_name("settings").unwrap();
+    let scaled: Vec<f32> = pixels.iter().map(|&p| f32::from(p) / 255.0).collect();
+    let labels = labels.to_vec();
+    // The fixture has no test set of its own; the trainer only needs one for evaluation.
+    let data = Dataset::from_parts(&scaled, labels.clone(), &scaled, labels, pixels.ncols());
+    Fixture {
+        data,
+        orders: permutations.rows().into_iter().map(|r| r.to_vec()).collect(),
+        learning_rate: settings[0] as f32,
+        batch_size: settings[1] as usize,
+        epochs: settings[2] as usize,
+        npz,
+    }
+}
+
+fn check_parity(mode: &str) {
+    let mut fixture = parity_fixture();
+    let expected_weights: Array2<f32> = fixture.npz.by_name(&format!("weights_{mode}")).unwrap();
+    let expected_losses = fixture.npz.by_name::<ndarray::OwnedRepr<f32>, Ix1>(&format!("losses_{mode}")).unwrap();
+    let config = TrainConfig {
+        learning_rate: fixture.learning_rate,
+        batch_size: fixture.batch_size,
+        epochs: fixture.epochs,
+        seed: 0,
+        softmax: mode.parse().unwrap(),
+    };
+    let mut trainer = Trainer::with_orders(fixture.data, config, fixture.orders).unwrap();
+    let mut losses = Vec::new();
+    while !trainer.is_done() {
+        losses.push(trainer.step(1).loss);
+    }
+    assert_eq!(losses.len(), expected_losses.len(), "same number of SGD steps");
+    for (step, (got, want)) in losses.iter().zip(expected_losses.iter()).enumerate() {
+        assert!((got - want).abs() <= 1e-4 * want.abs().max(1.0), "{mode} step {step}: loss {got} vs numpy {want}");
+    }
+    let weights = &trainer.model().weights;
+    assert_eq!(weights.dim(), expected_weights.dim());
+    let worst = weights.iter().zip(expected_weights.iter()).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst <= 1e-4, "{mode}: weights differ from numpy by up to {worst}");
+    assert!(expected_weights.iter().any(|w| w.abs() > 1e-2), "the fixture really moved the weights");
+}
+
+#[test]
+fn row_softmax_matches_numpy_step_for_step() {
+    check_parity("row");
+}
+
+#[test]
+fn batch_softmax_reproduces_the_seed_bug_step_for_step() {
+    check_parity("batch");
+}
+
+#[test]
+fn step_is_resumable_and_drops_the_partial_batch() {
+    let data = bundled();
+    let config = TrainConfig { epochs: 2, batch_size: 300, ..TrainConfig::default() };
+    let mut chunked = Trainer::new(data.clone(), config).unwrap();
+    assert_eq!(chunked.batches_per_epoch(), 26, "8000 / 300 = 26 full batches, 200 samples dropped");
+    let first = chunked.step(5);
+    assert_eq!((first.epoch, first.batch, first.total_batches, first.done), (0, 5, 5, false));
+    let crossing = chunked.step(25);
+    assert_eq!((crossing.epoch, crossing.batch, crossing.epoch_ended), (1, 4, true));
+    let last = chunked.step(1000);
+    assert_eq!((last.epoch, last.batch, last.total_batches, last.done), (2, 0, 52, true));
+    assert_eq!(chunked.step(10).total_batches, 52, "a finished run does nothing more");
+
+    // Chunking does not change the result: the same seed in one go gives the same weights.
+    let mut whole = Trainer::new(data, config).unwrap();
+    whole.step(usize::MAX);
+    assert_eq!(whole.model().weights, chunked.model().weights);
+}
+
+#[test]
+fn the_seed_shuffles_differently_per_seed() {
+    let data = bundled();
+    let run = |seed| {
+        let mut t = Trainer::new(data.clone(), TrainConfig { epochs: 1, seed, ..TrainConfig::default() }).unwrap();
+        t.step(3);
+        t.model().weights.clone()
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}
+
+#[test]
+fn refuses_settings_that_cannot_train() {
+    let data = bundled();
+    let with = |change: fn(&mut TrainConfig)| {
+        let mut config = TrainConfig::default();
+        change(&mut config);
+        Trainer::new(data.clone(), config).err().map(|e| e.to_string()).unwrap_or_default()
+    };
+    assert!(with(|c| c.learning_rate = 0.0).contains("learning rate must be a positive number"));
+    assert!(with(|c| c.learning_rate = f32::NAN).contains("learning rate"));
+    assert!(with(|c| c.batch_size = 0).contains("at least 1"));
+    assert!(with(|c| c.batch_size = 9000).contains("larger than the 8000 training samples"));
+    assert!(with(|c| c.epochs = 0).contains("epochs must be at least 1"));
+    let bad_order = Trainer::with_orders(bundled(), TrainConfig::default(), vec![vec![0; 8000]]);
+    assert!(bad_order.err().unwrap().to_string().contains("Epoch 0"));
+}
+
+fn train_bundled(softmax: SoftmaxMode) -> (f32, f32) {
+    let mut trainer = Trainer::new(bundled(), TrainConfig { softmax, ..TrainConfig::default() }).unwrap();
+    let progress = trainer.step(usize::MAX);
+    assert!(progress.done && progress.epoch == 10);
+    let eval = trainer.evaluate();
+    (eval.test_accuracy, eval.train_accuracy)
+}
+
+#[test]
+fn seed_settings_reach_the_homeworks_accuracy_on_real_digits() {
+    let (test, train) = train_bundled(SoftmaxMode::Row);
+    assert!(test >= 0.86, "test accuracy {test}");
+    assert!(train >= test - 0.05 && train <= 1.0, "train accuracy {train}");
+}
+
+#[test]
+fn batch_softmax_is_clearly_worse_like_the_homework() {
+    let (test, _) = train_bundled(SoftmaxMode::Batch);
+    assert!(test <= 0.80 && test > 0.3, "the bug learns something, badly: {test}");
+}
+
+#[test]
+fn predictions_are_distributions_and_mostly_right_after_training() {
+    let mut trainer = Trainer::new(bundled(), TrainConfig { epochs: 2, ..TrainConfig::default() }).unwrap();
+    trainer.step(usize::MAX);
+    let mut right = 0;
+    for index in 0..100 {
+        let probs = trainer.predict_test_sample(index).unwrap();
+        assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        let guess = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+        right += usize::from(guess == trainer.data().test.labels[index] as usize);
+    }
+    assert!(right >= 80, "{right} of 100 right");
+    assert!(trainer.predict_test_sample(2000).is_none());
+}
