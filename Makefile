@@ -5,10 +5,13 @@ WASM := target/wasm32-unknown-unknown/release/mnist_logreg.wasm
 PORT ?= 5173
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup wasm serve build test lint test-native test-wasm data fixtures
+.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web data fixtures
 
 setup:
 	@bash scripts/setup.sh
+
+setup-browser:
+	@bash scripts/setup.sh --browser
 
 ## Compile the core to wasm (+simd128, see .cargo/config.toml) and generate the JS glue into www/pkg.
 wasm: setup
@@ -24,7 +27,7 @@ build: wasm
 	./node_modules/.bin/vite build --logLevel warn
 
 ## Every check and test, from a fresh machine.
-test: setup lint test-native test-wasm
+test: setup-browser lint test-native test-wasm test-web
 
 lint:
 	cargo fmt --check
@@ -36,6 +39,10 @@ test-native:
 
 test-wasm:
 	cargo test --target wasm32-unknown-unknown --test web
+
+## The JS API from Node, and the built page (dist/, served from a sub-path) in headless Chromium.
+test-web: build
+	node --test tests/js/ tests/e2e/
 
 ## Regenerate the bundled data set and the test fixtures (needs numpy; the results are committed).
 data: setup

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: installs only what is missing, says what and why.
+# `setup.sh` prepares building and serving; `setup.sh --browser` also the headless browser the tests use.
 set -euo pipefail
+with_browser=false
+[ "${1:-}" = "--browser" ] && with_browser=true
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
@@ -28,7 +31,7 @@ if [ "$have" != "$wanted" ]; then
 fi
 
 # Debian's Chromium and ChromeDriver run the browser tests headless; nothing downloads its own browser.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if $with_browser && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   say "installing Debian's chromium and chromium-driver for the headless browser tests"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null

@@ -1,10 +1,11 @@
 //! Multinomial logistic regression (softmax regression) on MNIST.
 //!
 //! The flow is `data` (load and validate an `.npz`) → `model` (the maths) → `trainer` (resumable
-//! mini-batch SGD). The WebAssembly facade in `web` is the only module that knows about wasm-bindgen.
+//! mini-batch SGD); `preprocess` turns a drawing into an MNIST-style digit. The WebAssembly facade in `web` is the only module that knows about wasm-bindgen.
 
 pub mod data;
 pub mod model;
+pub mod preprocess;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]
@@ -12,4 +13,5 @@ pub mod web;
 
 pub use data::{load_npz, DataError, Dataset, CLASSES};
 pub use model::{Model, SoftmaxMode};
-pub use trainer::{ConfigError, Evaluation, Progress, TrainConfig, Trainer};
+pub use preprocess::preprocess_digit;
+pub use trainer::{BatchResult, ConfigError, Evaluation, PendingEvaluation, Progress, TrainConfig, Trainer};

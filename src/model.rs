@@ -171,18 +171,43 @@ impl Model {
         probs
     }
 
-    /// Accuracy and mean (row-softmax) cross-entropy over a whole set, in chunks to bound memory.
-    pub fn score(&self, inputs: ArrayView2<f32>, labels: &[u8]) -> (f32, f32) {
-        const CHUNK: usize = 512;
-        let mut logits = Array2::zeros((CHUNK, CLASSES));
-        let (mut correct, mut loss_sum) = (0usize, 0.0f64);
+    /// Correct predictions and summed (row-softmax) cross-entropy over some samples, in chunks to bound memory.
+    pub fn tally(&self, inputs: ArrayView2<f32>, labels: &[u8]) -> Tally {
+        const CHUNK: usize = 256;
+        let mut buffer = Array2::zeros((CHUNK.min(labels.len()), CLASSES));
+        let mut tally = Tally::default();
         for (chunk, chunk_labels) in inputs.axis_chunks_iter(Axis(0), CHUNK).zip(labels.chunks(CHUNK)) {
-            let mut logits = logits.slice_mut(s![..chunk.nrows(), ..]);
+            let mut logits = buffer.slice_mut(s![..chunk.nrows(), ..]);
             linear_into(chunk, self.weights.view(), logits.view_mut());
-            correct += count_correct(logits.view(), chunk_labels);
-            loss_sum += f64::from(softmax_cross_entropy(logits, chunk_labels, SoftmaxMode::Row)) * chunk.nrows() as f64;
+            tally.correct += count_correct(logits.view(), chunk_labels);
+            let mean_loss = softmax_cross_entropy(logits, chunk_labels, SoftmaxMode::Row);
+            tally.loss_sum += f64::from(mean_loss) * chunk.nrows() as f64;
+            tally.count += chunk.nrows();
         }
-        let n = labels.len().max(1) as f64;
-        ((correct as f64 / n) as f32, (loss_sum / n) as f32)
+        tally
+    }
+}
+
+/// Running totals of a scoring pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub correct: usize,
+    pub loss_sum: f64,
+    pub count: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.correct += other.correct;
+        self.loss_sum += other.loss_sum;
+        self.count += other.count;
+    }
+
+    pub fn accuracy(&self) -> f32 {
+        (self.correct as f64 / self.count.max(1) as f64) as f32
+    }
+
+    pub fn mean_loss(&self) -> f32 {
+        (self.loss_sum / self.count.max(1) as f64) as f32
     }
 }

@@ -4,7 +4,7 @@
 //! `len / batch` full batches (the last partial batch is dropped) and steps `A -= lr · grad`.
 
 use crate::data::{Dataset, CLASSES};
-use crate::model::{count_correct, gradient_into, linear_into, softmax_cross_entropy, Model, SoftmaxMode};
+use crate::model::{count_correct, gradient_into, linear_into, softmax_cross_entropy, Model, SoftmaxMode, Tally};
 use ndarray::{s, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -66,9 +66,17 @@ pub struct Progress {
     pub done: bool,
 }
 
+/// What one batch gave: its loss and the fraction it classified correctly before its update.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchResult {
+    pub loss: f32,
+    pub accuracy: f32,
+}
+
 /// Scores of the current model.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Evaluation {
+    /// NaN when the evaluation left the training set out.
     pub train_accuracy: f32,
     pub test_accuracy: f32,
     pub test_loss: f32,
@@ -180,6 +188,11 @@ impl Trainer {
 
     /// Runs at most `max_batches` batches and says where training stands.
     pub fn step(&mut self, max_batches: usize) -> Progress {
+        self.step_observed(max_batches, |_| {})
+    }
+
+    /// Like [`Trainer::step`], also handing each batch's result to `on_batch` (e.g. to chart every loss).
+    pub fn step_observed(&mut self, max_batches: usize, mut on_batch: impl FnMut(BatchResult)) -> Progress {
         let mut epoch_ended = false;
         for _ in 0..max_batches {
             if self.is_done() {
@@ -191,6 +204,7 @@ impl Trainer {
             self.run_batch();
             self.batch += 1;
             self.total_batches += 1;
+            on_batch(BatchResult { loss: self.last_loss, accuracy: self.last_batch_accuracy });
             if self.batch == self.batches_per_epoch() {
                 self.batch = 0;
                 self.epoch += 1;
@@ -226,17 +240,73 @@ impl Trainer {
         self.model.weights.scaled_add(-self.config.learning_rate, &self.gradient);
     }
 
-    /// Accuracy on the whole training and test sets, and the test loss (row-wise softmax).
+    /// Accuracy on the whole training and test sets, and the test loss (row-wise softmax), in one go.
     pub fn evaluate(&self) -> Evaluation {
-        let (train_accuracy, _) = self.model.score(self.data.train.inputs.view(), &self.data.train.labels);
-        let (test_accuracy, test_loss) = self.model.score(self.data.test.inputs.view(), &self.data.test.labels);
-        Evaluation { train_accuracy, test_accuracy, test_loss }
+        let mut pending = self.start_evaluation(true);
+        loop {
+            if let Some(evaluation) = pending.advance(&self.data, usize::MAX) {
+                return evaluation;
+            }
+        }
+    }
+
+    /// An evaluation of the model as it is now, to be done a slice at a time (training may go on meanwhile):
+    /// the test set, then the training set if `include_train` (it is usually several times larger).
+    pub fn start_evaluation(&self, include_train: bool) -> PendingEvaluation {
+        PendingEvaluation {
+            model: self.model.clone(),
+            at_batch: self.total_batches,
+            include_train,
+            cursor: 0,
+            test: Tally::default(),
+            train: Tally::default(),
+        }
     }
 
     /// Class probabilities for one test sample.
     pub fn predict_test_sample(&self, index: usize) -> Option<[f32; CLASSES]> {
         let row = self.data.test.inputs.slice(s![index.min(self.data.test.len().saturating_sub(1)), 1..]);
         (index < self.data.test.len()).then(|| self.model.predict(row.as_slice().expect("rows are contiguous")))
+    }
+}
+
+/// An evaluation in progress over a snapshot of the weights: the test set, then (if asked) the training set.
+#[derive(Debug, Clone)]
+pub struct PendingEvaluation {
+    model: Model,
+    at_batch: usize,
+    include_train: bool,
+    cursor: usize,
+    test: Tally,
+    train: Tally,
+}
+
+impl PendingEvaluation {
+    /// Total batches the model had been trained for when the snapshot was taken.
+    pub fn at_batch(&self) -> usize {
+        self.at_batch
+    }
+
+    /// Scores at most `max_samples` more samples; the finished evaluation once every sample is scored.
+    pub fn advance(&mut self, data: &Dataset, max_samples: usize) -> Option<Evaluation> {
+        let train = if self.include_train { data.train.len() } else { 0 };
+        let mut budget = max_samples.max(1);
+        for (split, tally, offset, len) in
+            [(&data.test, &mut self.test, 0, data.test.len()), (&data.train, &mut self.train, data.test.len(), train)]
+        {
+            let start = self.cursor.saturating_sub(offset);
+            let end = len.min(start.saturating_add(budget));
+            if start < end {
+                tally.add(self.model.tally(split.inputs.slice(s![start..end, ..]), &split.labels[start..end]));
+                self.cursor = offset + end;
+                budget -= end - start;
+            }
+        }
+        (self.cursor == data.test.len() + train).then(|| Evaluation {
+            train_accuracy: if self.include_train { self.train.accuracy() } else { f32::NAN },
+            test_accuracy: self.test.accuracy(),
+            test_loss: self.test.mean_loss(),
+        })
     }
 }
 

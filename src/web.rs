@@ -5,7 +5,8 @@
 
 use crate::data::{load_npz, Dataset};
 use crate::model::SoftmaxMode;
-use crate::trainer::{TrainConfig, Trainer};
+use crate::preprocess;
+use crate::trainer::{Evaluation, PendingEvaluation, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -87,6 +88,9 @@ struct ProgressJs {
     batch_accuracy: f32,
     epoch_ended: bool,
     done: bool,
+    /// Loss and accuracy of every batch this call ran, in order.
+    batch_losses: Vec<f32>,
+    batch_accuracies: Vec<f32>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +99,19 @@ struct EvaluationJs {
     train_accuracy: f32,
     test_accuracy: f32,
     test_loss: f32,
+    /// Batches the model had been trained for when it was evaluated.
+    at_batch: usize,
+}
+
+impl EvaluationJs {
+    fn new(e: Evaluation, at_batch: usize) -> EvaluationJs {
+        EvaluationJs {
+            train_accuracy: e.train_accuracy,
+            test_accuracy: e.test_accuracy,
+            test_loss: e.test_loss,
+            at_batch,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -118,6 +135,7 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
 #[wasm_bindgen(js_name = Trainer)]
 pub struct WebTrainer {
     inner: Trainer,
+    pending: Option<PendingEvaluation>,
 }
 
 #[wasm_bindgen(js_class = Trainer)]
@@ -129,13 +147,17 @@ impl WebTrainer {
         let config = Options::from_js(options)?;
         let data: Dataset = load_npz(bytes).map_err(|e| JsError::new(&e.to_string()))?;
         let inner = Trainer::new(data, config).map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(WebTrainer { inner })
+        Ok(WebTrainer { inner, pending: None })
     }
 
     /// Runs at most `maxBatches` SGD steps: `{ epoch, batch, batchesPerEpoch, totalBatches, loss,
-    /// batchAccuracy, epochEnded, done }`.
+    /// batchAccuracy, epochEnded, done, batchLosses, batchAccuracies }`.
     pub fn step(&mut self, max_batches: u32) -> JsValue {
-        let p = self.inner.step(max_batches as usize);
+        let (mut batch_losses, mut batch_accuracies) = (Vec::new(), Vec::new());
+        let p = self.inner.step_observed(max_batches as usize, |result| {
+            batch_losses.push(result.loss);
+            batch_accuracies.push(result.accuracy);
+        });
         to_js(&ProgressJs {
             epoch: p.epoch,
             batch: p.batch,
@@ -145,17 +167,32 @@ impl WebTrainer {
             batch_accuracy: p.batch_accuracy,
             epoch_ended: p.epoch_ended,
             done: p.done,
+            batch_losses,
+            batch_accuracies,
         })
     }
 
-    /// `{ trainAccuracy, testAccuracy, testLoss }` of the current model on the whole sets.
+    /// `{ trainAccuracy, testAccuracy, testLoss, atBatch }` of the current model on the whole sets.
     pub fn evaluate(&self) -> JsValue {
-        let e = self.inner.evaluate();
-        to_js(&EvaluationJs {
-            train_accuracy: e.train_accuracy,
-            test_accuracy: e.test_accuracy,
-            test_loss: e.test_loss,
-        })
+        to_js(&EvaluationJs::new(self.inner.evaluate(), self.inner.progress().total_batches))
+    }
+
+    /// The same evaluation spread over several calls, so no frame does it all: scores at most `maxSamples`
+    /// samples of a snapshot taken at the first call; `undefined` until done, then the result of `evaluate`
+    /// for the model as it was at the snapshot (`atBatch`). The next call starts a new snapshot. With
+    /// `includeTrain` false the training set is skipped and `trainAccuracy` is NaN.
+    #[wasm_bindgen(js_name = evaluateStep)]
+    pub fn evaluate_step(&mut self, max_samples: u32, include_train: Option<bool>) -> JsValue {
+        let include_train = include_train.unwrap_or(true);
+        let pending = self.pending.get_or_insert_with(|| self.inner.start_evaluation(include_train));
+        match pending.advance(self.inner.data(), max_samples as usize) {
+            Some(evaluation) => {
+                let at_batch = pending.at_batch();
+                self.pending = None;
+                to_js(&EvaluationJs::new(evaluation, at_batch))
+            }
+            None => JsValue::UNDEFINED,
+        }
     }
 
     /// Probabilities of the 10 digits for one image (D pixels in 0..1): a `Float32Array(10)`.
@@ -184,4 +221,12 @@ impl WebTrainer {
             notices: &data.notices,
         })
     }
+}
+
+/// A drawing (a canvas's RGBA `ImageData.data`) in MNIST's form: a `Float32Array(784)` in 0..1, or
+/// `undefined` when nothing is drawn. Light ink on dark, dark ink on light and any ink on a transparent
+/// canvas are all understood.
+#[wasm_bindgen(js_name = preprocessDigit)]
+pub fn preprocess_digit(rgba: &[u8], width: u32, height: u32) -> Result<Option<Vec<f32>>, JsError> {
+    preprocess::preprocess_digit(rgba, width as usize, height as usize).map_err(|e| JsError::new(&e.to_string()))
 }

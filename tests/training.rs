@@ -160,3 +160,37 @@ fn predictions_are_distributions_and_mostly_right_after_training() {
     assert!(right >= 80, "{right} of 100 right");
     assert!(trainer.predict_test_sample(2000).is_none());
 }
+
+#[test]
+fn evaluation_in_slices_equals_evaluation_in_one_go() {
+    let mut trainer = Trainer::new(bundled(), TrainConfig { epochs: 1, ..TrainConfig::default() }).unwrap();
+    trainer.step(10);
+    let whole = trainer.evaluate();
+    let mut pending = trainer.start_evaluation(true);
+    trainer.step(5); // training goes on; the snapshot does not move
+    let mut calls = 1;
+    let sliced = loop {
+        match pending.advance(trainer.data(), 777) {
+            Some(evaluation) => break evaluation,
+            None => calls += 1,
+        }
+    };
+    assert_eq!(calls, 10_000usize.div_ceil(777));
+    assert_eq!(pending.at_batch(), 10);
+    assert!((sliced.train_accuracy - whole.train_accuracy).abs() < 1e-6);
+    assert!((sliced.test_accuracy - whole.test_accuracy).abs() < 1e-6);
+    assert!((sliced.test_loss - whole.test_loss).abs() < 1e-5);
+    assert_ne!(trainer.evaluate(), whole, "the model itself moved on");
+}
+
+#[test]
+fn a_test_only_evaluation_skips_the_training_set() {
+    let mut trainer = Trainer::new(bundled(), TrainConfig { epochs: 1, ..TrainConfig::default() }).unwrap();
+    trainer.step(10);
+    let whole = trainer.evaluate();
+    let mut pending = trainer.start_evaluation(false);
+    assert!(pending.advance(trainer.data(), 1999).is_none());
+    let test_only = pending.advance(trainer.data(), 1).expect("2000 test samples are all it scores");
+    assert!(test_only.train_accuracy.is_nan());
+    assert_eq!((test_only.test_accuracy, test_only.test_loss), (whole.test_accuracy, whole.test_loss));
+}

@@ -1,0 +1,151 @@
+// The built page in headless Chromium, served from a sub-path like any static host would.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ROOT, launchBrowser, openPage, serveStatic } from './harness.mjs';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
+
+async function trainToTheEnd(page) {
+  await page.click('#train-button');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+}
+
+/** Draws a stroke through points given in 0..1 pad coordinates, with real mouse events. */
+async function stroke(page, points) {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = await page.locator('#pad').boundingBox();
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 3 });
+  await page.mouse.up();
+}
+
+const line = (from, to, n = 12) =>
+  Array.from({ length: n + 1 }, (_, i) => [from[0] + ((to[0] - from[0]) * i) / n, from[1] + ((to[1] - from[1]) * i) / n]);
+const ellipse = (cx, cy, rx, ry, n = 36) =>
+  Array.from({ length: n + 1 }, (_, i) => [cx + rx * Math.sin((2 * Math.PI * i) / n), cy - ry * Math.cos((2 * Math.PI * i) / n)]);
+
+test('the page loads clean, shows the bundled data and trains to the homework accuracy', async () => {
+  const page = await openPage(browser, site.url);
+  assert.match(await page.textContent('#data-summary'), /8,000 training and 2,000 test images of 28×28/);
+  assert.equal(await page.locator('#class-counts .count').count(), 10);
+  assert.equal(await page.textContent('#progress-text'), 'Ready');
+
+  await trainToTheEnd(page);
+  const accuracy = await number(page, '#stat-test-accuracy');
+  assert.ok(accuracy >= 0.86, `test accuracy shown: ${accuracy}`);
+  assert.match(await page.textContent('#stat-test-accuracy'), /^8\d\.\d %$/);
+  assert.equal(await page.textContent('#progress-text'), 'Done: 10 epochs');
+  assert.equal(Number(await page.getAttribute('#loss-chart', 'data-points')), 310, 'one loss point per batch');
+  const evaluations = Number(await page.getAttribute('#accuracy-chart', 'data-points'));
+  assert.ok(evaluations >= 11, `accuracy points: ${evaluations} (the untrained model, then every epoch at least)`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('Pause stops training and Resume continues it', async () => {
+  const page = await openPage(browser, site.url);
+  await page.fill('input[name="epochs"]', '1000');
+  await page.click('#train-button');
+  await page.waitForFunction(() => document.querySelector('#progress').value > 20);
+  await page.click('#pause-button');
+  assert.equal(await page.getAttribute('body', 'data-state'), 'paused');
+  assert.equal(await page.textContent('#pause-button'), 'Resume');
+  const paused = await page.getAttribute('#progress', 'value');
+  await page.waitForTimeout(400);
+  assert.equal(await page.getAttribute('#progress', 'value'), paused, 'no batch runs while paused');
+  assert.match(await page.textContent('#progress-text'), /\(paused\)$/);
+  assert.equal(await page.isDisabled('input[name="epochs"]'), false, 'settings can change while paused');
+
+  await page.click('#pause-button');
+  await page.waitForFunction((before) => document.querySelector('#progress').value > Number(before) + 20, paused);
+  assert.equal(await page.getAttribute('body', 'data-state'), 'running');
+  assert.equal(await page.isDisabled('input[name="epochs"]'), true, 'settings are locked while running');
+  await page.click('#reset-button');
+  assert.equal(await page.getAttribute('body', 'data-state'), 'ready');
+  assert.equal(await page.getAttribute('#loss-chart', 'data-points'), '0');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a corrupt upload shows a readable error and the previous data and model stay', async () => {
+  const page = await openPage(browser, site.url);
+  await trainToTheEnd(page);
+  const trained = await number(page, '#stat-test-accuracy');
+
+  const corrupt = Buffer.from('PK\u0003\u0004 this is not really a zip archive');
+  await page.setInputFiles('#file-input', { name: 'broken<b>.npz', mimeType: 'application/octet-stream', buffer: corrupt });
+  const error = page.locator('#data-error');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /^broken<b>\.npz was not loaded\. This file is not a valid \.npz archive/);
+  assert.equal(await page.locator('#data-error b').count(), 0, 'the file name is shown as text, not HTML');
+  assert.match(await page.textContent('#data-summary'), /^Bundled mini-MNIST: 8,000 training/);
+  assert.equal(await number(page, '#stat-test-accuracy'), trained, 'the trained model stays');
+
+  await trainToTheEnd(page);
+  assert.ok((await number(page, '#stat-test-accuracy')) >= 0.86, 'training on the previous data still works');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a drawn 1 and 0 are read correctly after training, and an empty pad shows no prediction', async () => {
+  const page = await openPage(browser, site.url);
+  assert.equal(await page.textContent('#prediction-text'), 'Draw a digit');
+
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  assert.match(await page.textContent('#prediction-text'), /untrained/, 'an untrained model says so');
+
+  await trainToTheEnd(page);
+  await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
+  assert.equal(await page.getAttribute('#prediction-text', 'data-digit'), '1');
+  assert.match(await page.textContent('#prediction-text'), /It looks like a 1/);
+
+  await page.click('#clear-button');
+  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent === 'Draw a digit');
+  assert.equal(await page.locator('#probabilities li.best').count(), 0);
+
+  await stroke(page, ellipse(0.5, 0.5, 0.22, 0.32));
+  await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
+  assert.equal(await page.getAttribute('#prediction-text', 'data-digit'), '0');
+  const seenInk = await page.evaluate(() => {
+    const data = document.querySelector('#seen').getContext('2d').getImageData(0, 0, 28, 28).data;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) ink += data[i] > 0 ? 1 : 0;
+    return ink;
+  });
+  assert.ok(seenInk > 40, `the 28×28 preview shows the digit (${seenInk} inked pixels)`);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('screenshots at desktop and phone sizes', async () => {
+  const out = join(ROOT, 'test-results');
+  await mkdir(out, { recursive: true });
+  for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const page = await openPage(browser, site.url, viewport);
+    await trainToTheEnd(page);
+    await stroke(page, line([0.35, 0.2], [0.65, 0.2]).concat(line([0.65, 0.2], [0.4, 0.85])));
+    await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= viewport.width, `${name}: no horizontal scrolling (${width} px wide)`);
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  }
+});

@@ -1,0 +1,108 @@
+// A drawing pad for mouse, touch and pen: white ink on black, like MNIST, with a brush whose width is a
+// fixed fraction of the pad, so a digit drawn to fill the pad ends up with MNIST's stroke width once it is
+// scaled down to a 20-pixel box.
+
+/** Brush diameter as a fraction of the pad's width. */
+export const BRUSH_FRACTION = 1 / 14;
+const INK = '#ffffff';
+const PAPER = '#000000';
+
+export class DrawingPad {
+  /**
+   * @param {HTMLCanvasElement} canvas
+   * @param {() => void} onChange called after every change of the drawing
+   */
+  constructor(canvas, onChange) {
+    this.canvas = canvas;
+    this.context = canvas.getContext('2d', { willReadFrequently: true });
+    this.onChange = onChange;
+    this.strokes = []; // points in 0..1 pad coordinates, kept to redraw at any resolution
+    this.pointer = null;
+    this.resize();
+    new ResizeObserver(() => this.resize()).observe(canvas);
+    canvas.addEventListener('pointerdown', (event) => this.down(event));
+    canvas.addEventListener('pointermove', (event) => this.move(event));
+    for (const type of ['pointerup', 'pointercancel', 'lostpointercapture']) {
+      canvas.addEventListener(type, (event) => this.up(event));
+    }
+  }
+
+  get isEmpty() {
+    return this.strokes.length === 0;
+  }
+
+  clear() {
+    this.strokes = [];
+    this.repaint();
+    this.onChange();
+  }
+
+  /** The pad's pixels as the canvas holds them (device resolution). */
+  imageData() {
+    return this.context.getImageData(0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  resize() {
+    const side = Math.max(1, Math.round(this.canvas.clientWidth * (window.devicePixelRatio || 1)));
+    if (side === this.canvas.width && side === this.canvas.height) return;
+    this.canvas.width = side;
+    this.canvas.height = side;
+    this.repaint();
+  }
+
+  repaint() {
+    const { context, canvas } = this;
+    context.fillStyle = PAPER;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    for (const stroke of this.strokes) {
+      this.segment(stroke[0], stroke[0]);
+      for (let i = 1; i < stroke.length; i += 1) this.segment(stroke[i - 1], stroke[i]);
+    }
+  }
+
+  segment(from, to) {
+    const { context, canvas } = this;
+    context.strokeStyle = INK;
+    context.lineWidth = canvas.width * BRUSH_FRACTION;
+    context.lineCap = 'round';
+    context.lineJoin = 'round';
+    context.beginPath();
+    context.moveTo(from.x * canvas.width, from.y * canvas.height);
+    context.lineTo(to.x * canvas.width, to.y * canvas.height);
+    context.stroke();
+  }
+
+  point(event) {
+    const box = this.canvas.getBoundingClientRect();
+    return { x: (event.clientX - box.left) / box.width, y: (event.clientY - box.top) / box.height };
+  }
+
+  down(event) {
+    if (this.pointer !== null || (event.pointerType === 'mouse' && event.button !== 0)) return;
+    event.preventDefault();
+    this.pointer = event.pointerId;
+    this.canvas.setPointerCapture(event.pointerId);
+    const start = this.point(event);
+    this.strokes.push([start]);
+    this.segment(start, start);
+    this.onChange();
+  }
+
+  move(event) {
+    if (event.pointerId !== this.pointer) return;
+    event.preventDefault();
+    const stroke = this.strokes[this.strokes.length - 1];
+    const events = event.getCoalescedEvents?.() ?? [event];
+    for (const each of events.length > 0 ? events : [event]) {
+      const next = this.point(each);
+      this.segment(stroke[stroke.length - 1], next);
+      stroke.push(next);
+    }
+    this.onChange();
+  }
+
+  up(event) {
+    if (event.pointerId !== this.pointer) return;
+    this.pointer = null;
+  }
+}
