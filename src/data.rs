@@ -4,6 +4,7 @@
 //! that can refuse a file runs on the `.npy` headers before any array is decompressed or allocated, so a
 //! tiny hostile file cannot make us reserve gigabytes; decompression itself is capped as well.
 
+use crate::kernels::{SparseRow, SparseRows};
 use ndarray::{Array2, ArrayD, IxDyn};
 use ndarray_npy::{ReadNpyExt, ReadableElement};
 use num_traits::AsPrimitive;
@@ -60,9 +61,21 @@ pub enum DataError {
 pub struct Split {
     pub inputs: Array2<f32>,
     pub labels: Vec<u8>,
+    /// The same rows, sparsely: what the kernels read, skipping the blank pixels.
+    pub sparse: SparseRows,
 }
 
 impl Split {
+    /// Sample `index`'s row (bias included), sparsely.
+    pub fn row(&self, index: usize) -> SparseRow<'_> {
+        self.sparse.row(index)
+    }
+
+    /// The rows of samples `start..end`, sparsely.
+    pub fn rows(&self, start: usize, end: usize) -> impl Iterator<Item = SparseRow<'_>> {
+        (start..end).map(|index| self.sparse.row(index))
+    }
+
     pub fn len(&self) -> usize {
         self.labels.len()
     }
@@ -126,7 +139,8 @@ fn split_with_bias(pixels: &[f32], labels: Vec<u8>, features: usize) -> Split {
         row[0] = 1.0;
         row.as_slice_mut().expect("rows of a fresh array are contiguous")[1..].copy_from_slice(sample);
     }
-    Split { inputs, labels }
+    let sparse = SparseRows::from_dense(inputs.as_slice().expect("a fresh array is contiguous"), features + 1);
+    Split { inputs, labels, sparse }
 }
 
 /// Loads and validates a data set from the bytes of an `.npz` file (compressed or not).

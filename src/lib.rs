@@ -4,6 +4,7 @@
 //! mini-batch SGD); `preprocess` turns a drawing into an MNIST-style digit. The WebAssembly facade in `web` is the only module that knows about wasm-bindgen.
 
 pub mod data;
+pub mod kernels;
 pub mod model;
 pub mod preprocess;
 pub mod trainer;

@@ -2,11 +2,12 @@
 //!
 //! Inputs carry a leading bias column of ones, so the weights `A` are K×(D+1) and the logits of a batch
 //! `X` (B×(D+1)) are `Z = X·Aᵀ`. The loss is the mean cross-entropy of the softmax of `Z`, and its gradient
-//! is `(P − onehot(y))ᵀ·X / B`: exactly the seed homework's update.
+//! is `(P − onehot(y))ᵀ·X / B`: exactly the seed homework's update. Internally the weights are stored
+//! input-major and padded for the sparse kernels (see [`kernels`]); `Model::weights` gives `A` as K×(D+1).
 
 use crate::data::CLASSES;
-use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
+use crate::kernels::{self, SparseRow, SparseRows, PADDED};
+use ndarray::{s, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 use std::fmt;
 use std::str::FromStr;
 
@@ -41,9 +42,13 @@ impl fmt::Display for SoftmaxMode {
     }
 }
 
-/// `logits = inputs · weightsᵀ`, written into a buffer the caller keeps (no allocation).
-pub fn linear_into(inputs: ArrayView2<f32>, weights: ArrayView2<f32>, mut logits: ArrayViewMut2<f32>) {
-    general_mat_mul(1.0, &inputs, &weights.t(), 0.0, &mut logits);
+/// The logits of each sample row (bias included), into a buffer the caller keeps. Rows are given one by one,
+/// so a batch can be read straight from the data set by index.
+pub fn logits_into<'a>(rows: impl Iterator<Item = SparseRow<'a>>, model: &Model, mut logits: ArrayViewMut2<f32>) {
+    for (row, mut out) in rows.zip(logits.rows_mut()) {
+        let padded = kernels::logits(row, &model.blocks);
+        out.iter_mut().zip(padded).for_each(|(o, z)| *o = z);
+    }
 }
 
 /// Turns logits into probabilities in place and returns the mean cross-entropy of `labels`.
@@ -109,62 +114,103 @@ pub fn count_correct(logits: ArrayView2<f32>, labels: &[u8]) -> usize {
     logits.rows().into_iter().zip(labels).filter(|(row, &label)| argmax(row.view()) == label as usize).count()
 }
 
-/// `gradient = (P − onehot(y))ᵀ · X / B`; `probs` is turned into `P − onehot(y)` on the way.
-pub fn gradient_into(
+/// The gradient `(P − onehot(y))ᵀ · X / B` in the model's input-major layout, with `probs` (B×K) turned
+/// into `P − onehot(y)` on the way.
+pub fn gradient_into<'a>(
+    rows: impl Iterator<Item = SparseRow<'a>>,
     mut probs: ArrayViewMut2<f32>,
     labels: &[u8],
-    inputs: ArrayView2<f32>,
-    gradient: &mut Array2<f32>,
+    gradient: &mut [f32],
 ) {
-    for (mut row, &label) in probs.rows_mut().into_iter().zip(labels) {
-        row[label as usize] -= 1.0;
+    gradient.fill(0.0);
+    for ((row, mut p), &label) in rows.zip(probs.rows_mut()).zip(labels) {
+        p[label as usize] -= 1.0;
+        let mut coefficients = [0.0f32; PADDED];
+        coefficients.iter_mut().zip(p.iter()).for_each(|(c, &v)| *c = v);
+        kernels::add_outer(&coefficients, row, gradient);
     }
-    let scale = 1.0 / inputs.nrows() as f32;
-    general_mat_mul(scale, &probs.t(), &inputs, 0.0, gradient);
+    let scale = 1.0 / labels.len() as f32;
+    gradient.iter_mut().for_each(|g| *g *= scale);
 }
 
 /// The classifier: K×(D+1) weights, the first column being the bias.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    pub weights: Array2<f32>,
+    /// Inputs per sample, D+1 with the bias.
+    inputs: usize,
+    /// Input-major weights: input j's K class weights at `j·PADDED..`, then zero padding.
+    blocks: Vec<f32>,
 }
 
 impl Model {
     /// All-zero weights, as in the seed: every class starts equally likely.
     pub fn zeros(features: usize) -> Model {
-        Model { weights: Array2::zeros((CLASSES, features + 1)) }
+        Model { inputs: features + 1, blocks: vec![0.0; (features + 1) * PADDED] }
+    }
+
+    /// A model with the given K×(D+1) weights.
+    pub fn from_weights(weights: ArrayView2<f32>) -> Model {
+        assert_eq!(weights.nrows(), CLASSES, "one row of weights per class");
+        let mut model = Model::zeros(weights.ncols() - 1);
+        for ((k, j), &w) in weights.indexed_iter() {
+            model.blocks[j * PADDED + k] = w;
+        }
+        model
+    }
+
+    /// The weights `A`, K×(D+1), the first column being the bias.
+    pub fn weights(&self) -> Array2<f32> {
+        Array2::from_shape_fn((CLASSES, self.inputs), |(k, j)| self.blocks[j * PADDED + k])
     }
 
     /// Pixels per sample (D), without the bias.
     pub fn features(&self) -> usize {
-        self.weights.ncols() - 1
+        self.inputs - 1
     }
 
-    /// Mean cross-entropy of a batch under `mode` (used by tests and evaluation; allocates).
+    /// `A -= step · gradient`, the gradient being in the layout of [`gradient_into`].
+    pub fn descend(&mut self, step: f32, gradient: &[f32]) {
+        self.blocks.iter_mut().zip(gradient).for_each(|(w, g)| *w -= step * g);
+    }
+
+    /// Whether every weight is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.blocks.iter().all(|w| w.is_finite())
+    }
+
+    /// A zeroed gradient buffer in this model's layout.
+    pub fn gradient_buffer(&self) -> Vec<f32> {
+        vec![0.0; self.blocks.len()]
+    }
+
+    /// Mean cross-entropy of a batch under `mode` (for tests and one-off uses; allocates).
     pub fn loss(&self, inputs: ArrayView2<f32>, labels: &[u8], mode: SoftmaxMode) -> f32 {
+        let rows = SparseRows::from_dense(inputs.as_slice().expect("contiguous inputs"), inputs.ncols());
         let mut logits = Array2::zeros((inputs.nrows(), CLASSES));
-        linear_into(inputs, self.weights.view(), logits.view_mut());
+        logits_into(rows.iter(), self, logits.view_mut());
         softmax_cross_entropy(logits.view_mut(), labels, mode)
     }
 
-    /// The gradient of the seed's update for one batch (allocates; the trainer uses its own buffers).
+    /// The gradient of the seed's update for one batch, K×(D+1) (for tests; the trainer keeps its buffers).
     pub fn gradient(&self, inputs: ArrayView2<f32>, labels: &[u8], mode: SoftmaxMode) -> Array2<f32> {
+        let rows = SparseRows::from_dense(inputs.as_slice().expect("contiguous inputs"), inputs.ncols());
         let mut logits = Array2::zeros((inputs.nrows(), CLASSES));
-        linear_into(inputs, self.weights.view(), logits.view_mut());
+        logits_into(rows.iter(), self, logits.view_mut());
         softmax_cross_entropy(logits.view_mut(), labels, mode);
-        let mut gradient = Array2::zeros(self.weights.raw_dim());
-        gradient_into(logits.view_mut(), labels, inputs, &mut gradient);
-        gradient
+        let mut gradient = self.gradient_buffer();
+        gradient_into(rows.iter(), logits.view_mut(), labels, &mut gradient);
+        Model { inputs: self.inputs, blocks: gradient }.weights()
     }
 
     /// Class probabilities (row-wise softmax) of one sample given as D pixels, without the bias.
     pub fn predict(&self, pixels: &[f32]) -> [f32; CLASSES] {
         assert_eq!(pixels.len(), self.features(), "one sample has {} pixels", self.features());
+        let mut row = Vec::with_capacity(self.inputs);
+        row.push(1.0);
+        row.extend_from_slice(pixels);
+        let sparse = SparseRows::from_dense(&row, self.inputs);
         let mut logits = Array2::zeros((1, CLASSES));
-        for (k, row) in self.weights.rows().into_iter().enumerate() {
-            let row = row.as_slice().expect("weights are contiguous");
-            logits[[0, k]] = row[0] + row[1..].iter().zip(pixels).map(|(a, x)| a * x).sum::<f32>();
-        }
+        logits_into(sparse.iter(), self, logits.view_mut());
         softmax_rows(&mut logits);
         let mut probs = [0.0; CLASSES];
         probs.iter_mut().zip(logits.iter()).for_each(|(p, &v)| *p = v);
@@ -172,17 +218,19 @@ impl Model {
     }
 
     /// Correct predictions and summed (row-softmax) cross-entropy over some samples, in chunks to bound memory.
-    pub fn tally(&self, inputs: ArrayView2<f32>, labels: &[u8]) -> Tally {
+    pub fn tally<'a>(&self, rows: impl Iterator<Item = SparseRow<'a>>, labels: &[u8]) -> Tally {
         const CHUNK: usize = 256;
         let mut buffer = Array2::zeros((CHUNK.min(labels.len()), CLASSES));
         let mut tally = Tally::default();
-        for (chunk, chunk_labels) in inputs.axis_chunks_iter(Axis(0), CHUNK).zip(labels.chunks(CHUNK)) {
-            let mut logits = buffer.slice_mut(s![..chunk.nrows(), ..]);
-            linear_into(chunk, self.weights.view(), logits.view_mut());
+        let mut rows = rows;
+        for chunk_labels in labels.chunks(CHUNK) {
+            let n = chunk_labels.len();
+            let mut logits = buffer.slice_mut(s![..n, ..]);
+            logits_into(rows.by_ref().take(n), self, logits.view_mut());
             tally.correct += count_correct(logits.view(), chunk_labels);
             let mean_loss = softmax_cross_entropy(logits, chunk_labels, SoftmaxMode::Row);
-            tally.loss_sum += f64::from(mean_loss) * chunk.nrows() as f64;
-            tally.count += chunk.nrows();
+            tally.loss_sum += f64::from(mean_loss) * n as f64;
+            tally.count += n;
         }
         tally
     }

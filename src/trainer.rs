@@ -4,7 +4,7 @@
 //! `len / batch` full batches (the last partial batch is dropped) and steps `A -= lr · grad`.
 
 use crate::data::{Dataset, CLASSES};
-use crate::model::{count_correct, gradient_into, linear_into, softmax_cross_entropy, Model, SoftmaxMode, Tally};
+use crate::model::{count_correct, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode, Tally};
 use ndarray::{s, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -103,10 +103,9 @@ pub struct Trainer {
     last_loss: f32,
     last_batch_accuracy: f32,
     // Buffers reused by every batch, so a step allocates nothing.
-    batch_inputs: Array2<f32>,
     batch_labels: Vec<u8>,
     logits: Array2<f32>,
-    gradient: Array2<f32>,
+    gradient: Vec<f32>,
 }
 
 impl Trainer {
@@ -133,7 +132,6 @@ impl Trainer {
 
     fn build(data: Dataset, config: TrainConfig, order_source: Order) -> Result<Trainer, ConfigError> {
         validate(&config, data.train.len())?;
-        let width = data.features + 1;
         Ok(Trainer {
             model: Model::zeros(data.features),
             order: (0..data.train.len() as u32).collect(),
@@ -143,10 +141,9 @@ impl Trainer {
             total_batches: 0,
             last_loss: f32::NAN,
             last_batch_accuracy: f32::NAN,
-            batch_inputs: Array2::zeros((config.batch_size, width)),
             batch_labels: vec![0; config.batch_size],
             logits: Array2::zeros((config.batch_size, CLASSES)),
-            gradient: Array2::zeros((CLASSES, width)),
+            gradient: Model::zeros(data.features).gradient_buffer(),
             data,
             config,
         })
@@ -225,19 +222,18 @@ impl Trainer {
         let size = self.config.batch_size;
         let indices = &self.order[self.batch * size..(self.batch + 1) * size];
         let train = &self.data.train;
-        for ((mut row, label), &index) in
-            self.batch_inputs.rows_mut().into_iter().zip(self.batch_labels.iter_mut()).zip(indices)
-        {
-            row.assign(&train.inputs.row(index as usize));
+        // The batch is read in place, row by row by index: shuffling moves indices, never pixels.
+        let rows = || indices.iter().map(|&i| train.row(i as usize));
+        for (label, &index) in self.batch_labels.iter_mut().zip(indices) {
             *label = train.labels[index as usize];
         }
 
-        linear_into(self.batch_inputs.view(), self.model.weights.view(), self.logits.view_mut());
+        logits_into(rows(), &self.model, self.logits.view_mut());
         let correct = count_correct(self.logits.view(), &self.batch_labels);
         self.last_batch_accuracy = correct as f32 / size as f32;
         self.last_loss = softmax_cross_entropy(self.logits.view_mut(), &self.batch_labels, self.config.softmax);
-        gradient_into(self.logits.view_mut(), &self.batch_labels, self.batch_inputs.view(), &mut self.gradient);
-        self.model.weights.scaled_add(-self.config.learning_rate, &self.gradient);
+        gradient_into(rows(), self.logits.view_mut(), &self.batch_labels, &mut self.gradient);
+        self.model.descend(self.config.learning_rate, &self.gradient);
     }
 
     /// Accuracy on the whole training and test sets, and the test loss (row-wise softmax), in one go.
@@ -297,7 +293,7 @@ impl PendingEvaluation {
             let start = self.cursor.saturating_sub(offset);
             let end = len.min(start.saturating_add(budget));
             if start < end {
-                tally.add(self.model.tally(split.inputs.slice(s![start..end, ..]), &split.labels[start..end]));
+                tally.add(self.model.tally(split.rows(start, end), &split.labels[start..end]));
                 self.cursor = offset + end;
                 budget -= end - start;
             }

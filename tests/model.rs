@@ -18,9 +18,15 @@ fn batch() -> (Array2<f32>, Vec<u8>) {
 }
 
 fn model_with_weights(features: usize) -> Model {
-    let mut model = Model::zeros(features);
-    model.weights = Array2::from_shape_fn(model.weights.raw_dim(), |(k, j)| ((k * 5 + j * 3) % 7) as f32 * 0.1 - 0.3);
-    model
+    let weights = Array2::from_shape_fn((10, features + 1), |(k, j)| ((k * 5 + j * 3) % 7) as f32 * 0.1 - 0.3);
+    Model::from_weights(weights.view())
+}
+
+/// The model with one weight moved by `delta`.
+fn nudged(model: &Model, k: usize, j: usize, delta: f32) -> Model {
+    let mut weights = model.weights();
+    weights[[k, j]] += delta;
+    Model::from_weights(weights.view())
 }
 
 #[test]
@@ -62,10 +68,7 @@ fn gradient_matches_finite_differences() {
     let mut worst = 0.0f32;
     for k in 0..10 {
         for j in 0..7 {
-            let mut plus = model.clone();
-            plus.weights[[k, j]] += eps;
-            let mut minus = model.clone();
-            minus.weights[[k, j]] -= eps;
+            let (plus, minus) = (nudged(&model, k, j, eps), nudged(&model, k, j, -eps));
             let numeric = (plus.loss(inputs.view(), &labels, SoftmaxMode::Row)
                 - minus.loss(inputs.view(), &labels, SoftmaxMode::Row))
                 / (2.0 * eps);
@@ -89,8 +92,9 @@ fn gradient_of_each_bias_is_the_mean_of_p_minus_onehot() {
 fn predict_agrees_with_the_batched_maths() {
     let (inputs, labels) = batch();
     let model = model_with_weights(6);
+    let rows = mnist_logreg::kernels::SparseRows::from_dense(inputs.as_slice().unwrap(), 7);
     let mut probs = Array2::zeros((12, 10));
-    mnist_logreg::model::linear_into(inputs.view(), model.weights.view(), probs.view_mut());
+    mnist_logreg::model::logits_into(rows.iter(), &model, probs.view_mut());
     softmax_cross_entropy(probs.view_mut(), &labels, SoftmaxMode::Row);
     for i in 0..12 {
         let pixels: Vec<f32> = inputs.row(i).iter().skip(1).copied().collect();
@@ -99,4 +103,22 @@ fn predict_agrees_with_the_batched_maths() {
             assert!((single[k] - probs[[i, k]]).abs() < 1e-6);
         }
     }
+}
+
+#[test]
+fn weights_round_trip_through_the_internal_layout() {
+    let model = model_with_weights(6);
+    let weights = model.weights();
+    assert_eq!(weights.dim(), (10, 7));
+    assert_eq!(weights[[3, 5]], ((3 * 5 + 5 * 3) % 7) as f32 * 0.1 - 0.3);
+    assert_eq!(Model::from_weights(weights.view()), model);
+}
+
+#[test]
+fn sparse_rows_keep_exactly_the_non_zero_values() {
+    let dense = [1.0, 0.0, 0.5, 0.0, 0.0, 2.0, 0.0, 0.0];
+    let rows = mnist_logreg::kernels::SparseRows::from_dense(&dense, 4);
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows.row(0).indices, rows.row(0).values), (&[0, 2][..], &[1.0, 0.5][..]));
+    assert_eq!((rows.row(1).indices, rows.row(1).values), (&[1][..], &[2.0][..]));
 }

@@ -59,7 +59,7 @@ fn check_parity(mode: &str) {
     for (step, (got, want)) in losses.iter().zip(expected_losses.iter()).enumerate() {
         assert!((got - want).abs() <= 1e-4 * want.abs().max(1.0), "{mode} step {step}: loss {got} vs numpy {want}");
     }
-    let weights = &trainer.model().weights;
+    let weights = trainer.model().weights();
     assert_eq!(weights.dim(), expected_weights.dim());
     let worst = weights.iter().zip(expected_weights.iter()).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
     assert!(worst <= 1e-4, "{mode}: weights differ from numpy by up to {worst}");
@@ -93,7 +93,7 @@ fn step_is_resumable_and_drops_the_partial_batch() {
     // Chunking does not change the result: the same seed in one go gives the same weights.
     let mut whole = Trainer::new(data, config).unwrap();
     whole.step(usize::MAX);
-    assert_eq!(whole.model().weights, chunked.model().weights);
+    assert_eq!(whole.model().weights(), chunked.model().weights());
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn the_seed_shuffles_differently_per_seed() {
     let run = |seed| {
         let mut t = Trainer::new(data.clone(), TrainConfig { epochs: 1, seed, ..TrainConfig::default() }).unwrap();
         t.step(3);
-        t.model().weights.clone()
+        t.model().weights()
     };
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
