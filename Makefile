@@ -5,7 +5,7 @@ WASM := target/wasm32-unknown-unknown/release/mnist_logreg.wasm
 PORT ?= 5173
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web data fixtures
+.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web bench data fixtures
 
 setup:
 	@bash scripts/setup.sh
@@ -51,3 +51,11 @@ data: setup
 fixtures:
 	python3 scripts/make_parity_fixture.py
 	python3 scripts/make_loader_fixtures.py
+
+## Every benchmark in one go: wasm in Chromium, the seed's numpy code (float64, float32), TF.js's wasm
+## backend, the page's own loop, then the native criterion benchmarks. See BENCHMARKS.md.
+bench: setup-browser build
+	python3 -c "import numpy" 2>/dev/null || pip install --quiet numpy
+	cd bench && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	node bench/run.mjs
+	cargo bench --bench training -- --noplot 2>/dev/null | grep -E '^training|time:|thrpt:'

@@ -18,8 +18,10 @@ def with_bias(x):
     return np.hstack([np.ones((len(x), 1), dtype=x.dtype), x])
 
 
-def train(x, y, lr=0.1, batch=256, epochs=10, permutations=None, seed=0, mode="row", dtype=np.float64):
-    """Returns (weights K×(D+1), per-batch losses). `permutations[e]` fixes epoch e's order if given."""
+def train(x, y, lr=0.1, batch=256, epochs=10, permutations=None, seed=0, mode="row", dtype=np.float64,
+          on_epoch=None):
+    """Returns (weights K×(D+1), per-batch losses). `permutations[e]` fixes epoch e's order if given;
+    `on_epoch(epoch)` is called at the start of each epoch and once more at the end (for timing)."""
     x = with_bias(x.astype(dtype))
     classes = 10
     a = np.zeros((classes, x.shape[1]), dtype=dtype)
@@ -28,6 +30,8 @@ def train(x, y, lr=0.1, batch=256, epochs=10, permutations=None, seed=0, mode="r
     losses = []
     for epoch in range(epochs):
         order = permutations[epoch] if permutations is not None else rng.permutation(len(x))
+        if on_epoch:
+            on_epoch(epoch)
         for b in range(len(x) // batch):
             idx = order[b * batch:(b + 1) * batch]
             xb, yb = x[idx], onehot[idx]
@@ -35,6 +39,8 @@ def train(x, y, lr=0.1, batch=256, epochs=10, permutations=None, seed=0, mode="r
             losses.append(-np.mean(np.log(np.sum(p * yb, axis=1))))
             grad = (p - yb).T @ xb / batch
             a -= dtype(lr) * grad
+    if on_epoch:
+        on_epoch(epochs)
     return a, np.asarray(losses)
 
 

@@ -108,6 +108,11 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// A data set with no samples (a placeholder while a data set changes hands).
+    pub fn empty() -> Dataset {
+        Dataset::from_parts(&[], Vec::new(), &[], Vec::new(), 1)
+    }
+
     /// Builds a data set from pixels already in their final scale (row-major, `features` per sample).
     pub fn from_parts(
         train_pixels: &[f32],

@@ -149,6 +149,14 @@ impl Trainer {
         })
     }
 
+    /// Starts over with `config` on the same data: an untrained model, epoch 0 (no reloading of the data).
+    pub fn restart(&mut self, config: TrainConfig) -> Result<(), ConfigError> {
+        validate(&config, self.data.train.len())?;
+        let data = std::mem::replace(&mut self.data, Dataset::empty());
+        *self = Trainer::new(data, config)?;
+        Ok(())
+    }
+
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }

@@ -150,6 +150,15 @@ impl WebTrainer {
         Ok(WebTrainer { inner, pending: None })
     }
 
+    /// Starts over on the same data with new options (an untrained model); throws on refused options and
+    /// then keeps the current run.
+    pub fn restart(&mut self, options: JsValue) -> Result<(), JsError> {
+        let config = Options::from_js(options)?;
+        self.inner.restart(config).map_err(|e| JsError::new(&e.to_string()))?;
+        self.pending = None;
+        Ok(())
+    }
+
     /// Runs at most `maxBatches` SGD steps: `{ epoch, batch, batchesPerEpoch, totalBatches, loss,
     /// batchAccuracy, epochEnded, done, batchLosses, batchAccuracies }`.
     pub fn step(&mut self, max_batches: u32) -> JsValue {

@@ -194,3 +194,22 @@ fn a_test_only_evaluation_skips_the_training_set() {
     assert!(test_only.train_accuracy.is_nan());
     assert_eq!((test_only.test_accuracy, test_only.test_loss), (whole.test_accuracy, whole.test_loss));
 }
+
+#[test]
+fn restart_starts_over_on_the_same_data_and_refuses_bad_settings() {
+    let mut trainer = Trainer::new(bundled(), TrainConfig { epochs: 1, ..TrainConfig::default() }).unwrap();
+    trainer.step(usize::MAX);
+    let trained = trainer.model().weights();
+    let refused = trainer.restart(TrainConfig { batch_size: 0, ..TrainConfig::default() });
+    assert!(refused.is_err());
+    assert_eq!(trainer.model().weights(), trained, "a refused restart keeps the run");
+    trainer.restart(TrainConfig { epochs: 2, batch_size: 100, ..TrainConfig::default() }).unwrap();
+    assert_eq!(trainer.progress().total_batches, 0);
+    assert!(trainer.model().weights().iter().all(|&w| w == 0.0));
+    assert_eq!((trainer.batches_per_epoch(), trainer.data().train.len()), (80, 8000));
+    let mut fresh =
+        Trainer::new(bundled(), TrainConfig { epochs: 2, batch_size: 100, ..TrainConfig::default() }).unwrap();
+    trainer.step(usize::MAX);
+    fresh.step(usize::MAX);
+    assert_eq!(trainer.model().weights(), fresh.model().weights(), "a restart is a fresh run");
+}

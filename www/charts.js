@@ -23,7 +23,10 @@ function chartOptions(width, series, scales, axes, charts) {
   };
 }
 
-/** Two charts that grow as batches and evaluations arrive; `redraw()` at most once per frame. */
+/** Redraw at most this often: a chart with thousands of points costs milliseconds to redraw. */
+const REDRAW_EVERY_MS = 100;
+
+/** Two charts that grow as batches and evaluations arrive; `redraw()` as often as you like. */
 export class LearningCharts {
   constructor(lossFigure, accuracyFigure) {
     this.figures = { loss: lossFigure, accuracy: accuracyFigure };
@@ -74,7 +77,8 @@ export class LearningCharts {
     this.testAccuracy = [null];
     this.evaluations = 0;
     this.dirty = true;
-    this.redraw();
+    this.drawnAt = 0;
+    this.redraw(true);
   }
 
   /** Adds batches; returns the mean accuracy of the last epoch's batches if one ended, else undefined. */
@@ -104,8 +108,11 @@ export class LearningCharts {
     this.dirty = true;
   }
 
-  redraw() {
+  /** Draws what arrived since the last drawing, at most every REDRAW_EVERY_MS unless `now` is set. */
+  redraw(now = false) {
     if (!this.dirty || !this.loss) return;
+    if (!now && performance.now() - this.drawnAt < REDRAW_EVERY_MS) return;
+    this.drawnAt = performance.now();
     this.dirty = false;
     this.loss.setData([this.x, this.batchLoss]);
     this.accuracy.setData([this.x, this.batchAccuracy, this.trainAccuracy, this.testAccuracy]);

@@ -1,0 +1,45 @@
+//! Native benchmarks of the training hot paths, so regressions show without a browser:
+//! `cargo bench --bench training`.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use mnist_logreg::{load_npz, Dataset, TrainConfig, Trainer};
+
+fn bundled() -> Dataset {
+    load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap()
+}
+
+fn benches(c: &mut Criterion) {
+    let data = bundled();
+    let config = TrainConfig { epochs: 1_000, ..TrainConfig::default() };
+    let mut group = c.benchmark_group("training");
+
+    group.throughput(Throughput::Elements(256));
+    let mut trainer = Trainer::new(data.clone(), config).unwrap();
+    group.bench_function("sgd_step_batch_256", |b| b.iter(|| trainer.step(1)));
+
+    let batches = trainer.batches_per_epoch();
+    group.throughput(Throughput::Elements((batches * 256) as u64));
+    group.bench_function("epoch_8000_samples", |b| {
+        b.iter_batched(
+            || Trainer::new(data.clone(), config).unwrap(),
+            |mut fresh| fresh.step(batches),
+            BatchSize::LargeInput,
+        )
+    });
+
+    group.throughput(Throughput::Elements(data.test.len() as u64));
+    group.bench_function("evaluate_test_set_2000", |b| {
+        b.iter(|| {
+            let mut pending = trainer.start_evaluation(false);
+            pending.advance(trainer.data(), usize::MAX)
+        })
+    });
+
+    group.throughput(Throughput::Elements(1));
+    let pixels: Vec<f32> = data.test.inputs.row(0).iter().skip(1).copied().collect();
+    group.bench_function("predict_one", |b| b.iter(|| trainer.model().predict(&pixels)));
+    group.finish();
+}
+
+criterion_group!(name = training; config = Criterion::default().sample_size(30); targets = benches);
+criterion_main!(training);
