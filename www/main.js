@@ -181,7 +181,7 @@ function startTraining() {
     },
   });
   setState('running');
-  window.trainingLoop = app.loop; // read by bench/run.mjs (bench/README: where a frame's time goes)
+  window.trainingLoop = app.loop; // read by bench/run.mjs: where each frame's time goes (BENCHMARKS.md)
   app.loop.start(options.batchSize);
 }
 

@@ -91,6 +91,14 @@ test('Trainer trains from Node and refuses bad input with readable errors', () =
   while ((stepped = trainer.evaluateStep(500, false)) === undefined);
   assert.equal(stepped.testAccuracy, evaluation.testAccuracy);
   assert.ok(Number.isNaN(stepped.trainAccuracy));
+  const trainedTest = evaluation.testAccuracy;
+  assert.throws(() => trainer.restart({ batchSize: 0 }), /batch size must be at least 1/);
+  assert.equal(trainer.evaluate().testAccuracy, trainedTest, 'a refused restart keeps the trained run');
+  trainer.restart({ batchSize: 100, epochs: 2 });
+  const restarted = trainer.step(0);
+  assert.deepEqual([restarted.totalBatches, restarted.batchesPerEpoch, restarted.done], [0, 80, false]);
+  assert.ok(trainer.predict(new Float32Array(784)).every((p) => Math.abs(p - 0.1) < 1e-6), 'untrained again');
+  trainer.step(1000);
   const probabilities = trainer.predict(new Float32Array(784));
   assert.ok(probabilities instanceof Float32Array && probabilities.length === 10);
   assert.throws(() => trainer.predict(new Float32Array(10)), /expects 784 pixels, got 10/);
