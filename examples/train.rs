@@ -59,6 +59,9 @@ fn run(options: Options) -> Result<(), String> {
         let started = Instant::now();
         progress = trainer.step(trainer.batches_per_epoch());
         training_seconds += started.elapsed().as_secs_f64();
+        if let Some(message) = trainer.divergence_message() {
+            return Err(message);
+        }
         let eval = trainer.evaluate();
         eprintln!(
             "epoch {:>3}/{}  loss {:>9.4}  train acc {:.4}  test acc {:.4}",

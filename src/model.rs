@@ -173,6 +173,17 @@ impl Model {
         self.blocks.iter_mut().zip(gradient).for_each(|(w, g)| *w -= step * g);
     }
 
+    /// Copies the weights (in the internal layout) into `backup`, reusing its allocation.
+    pub fn copy_weights_to(&self, backup: &mut Vec<f32>) {
+        backup.clear();
+        backup.extend_from_slice(&self.blocks);
+    }
+
+    /// Puts back weights saved by [`Model::copy_weights_to`].
+    pub fn restore_weights(&mut self, backup: &[f32]) {
+        self.blocks.copy_from_slice(backup);
+    }
+
     /// Whether every weight is a finite number.
     pub fn is_finite(&self) -> bool {
         self.blocks.iter().all(|w| w.is_finite())

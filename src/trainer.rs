@@ -64,6 +64,9 @@ pub struct Progress {
     /// Whether the call finished at least one epoch.
     pub epoch_ended: bool,
     pub done: bool,
+    /// Whether training stopped because the loss or the weights stopped being finite numbers; the model
+    /// is then the one from before the batch that overflowed, and no further batch runs.
+    pub diverged: bool,
 }
 
 /// What one batch gave: its loss and the fraction it classified correctly before its update.
@@ -106,6 +109,9 @@ pub struct Trainer {
     batch_labels: Vec<u8>,
     logits: Array2<f32>,
     gradient: Vec<f32>,
+    diverged: bool,
+    /// The last weights whose batch loss was finite, to fall back on if the numbers overflow.
+    last_finite_weights: Vec<f32>,
 }
 
 impl Trainer {
@@ -141,6 +147,8 @@ impl Trainer {
             total_batches: 0,
             last_loss: f32::NAN,
             last_batch_accuracy: f32::NAN,
+            diverged: false,
+            last_finite_weights: Model::zeros(data.features).gradient_buffer(),
             batch_labels: vec![0; config.batch_size],
             logits: Array2::zeros((config.batch_size, CLASSES)),
             gradient: Model::zeros(data.features).gradient_buffer(),
@@ -155,6 +163,19 @@ impl Trainer {
         let data = std::mem::replace(&mut self.data, Dataset::empty());
         *self = Trainer::new(data, config)?;
         Ok(())
+    }
+
+    /// What to tell the user when training diverged.
+    pub fn divergence_message(&self) -> Option<String> {
+        self.diverged.then(|| {
+            format!(
+                "The loss overflowed at epoch {}, batch {} with learning rate {}. Training stopped and kept the \
+                 model from before that batch; try a smaller learning rate (the homework used 0.1).",
+                self.epoch + 1,
+                self.batch + 1,
+                self.config.learning_rate
+            )
+        })
     }
 
     pub fn config(&self) -> &TrainConfig {
@@ -188,6 +209,7 @@ impl Trainer {
             batch_accuracy: self.last_batch_accuracy,
             epoch_ended: false,
             done: self.is_done(),
+            diverged: self.diverged,
         }
     }
 
@@ -200,13 +222,16 @@ impl Trainer {
     pub fn step_observed(&mut self, max_batches: usize, mut on_batch: impl FnMut(BatchResult)) -> Progress {
         let mut epoch_ended = false;
         for _ in 0..max_batches {
-            if self.is_done() {
+            if self.is_done() || self.diverged {
                 break;
             }
             if self.batch == 0 {
                 self.start_epoch();
             }
             self.run_batch();
+            if self.diverged {
+                break;
+            }
             self.batch += 1;
             self.total_batches += 1;
             on_batch(BatchResult { loss: self.last_loss, accuracy: self.last_batch_accuracy });
@@ -240,8 +265,20 @@ impl Trainer {
         let correct = count_correct(self.logits.view(), &self.batch_labels);
         self.last_batch_accuracy = correct as f32 / size as f32;
         self.last_loss = softmax_cross_entropy(self.logits.view_mut(), &self.batch_labels, self.config.softmax);
+        // A learning rate so large that the numbers overflow: fall back on the last weights whose loss was
+        // finite and stop, so the page keeps a model that still predicts.
+        if !self.last_loss.is_finite() {
+            self.model.restore_weights(&self.last_finite_weights);
+            self.diverged = true;
+            return;
+        }
+        self.model.copy_weights_to(&mut self.last_finite_weights);
         gradient_into(rows(), self.logits.view_mut(), &self.batch_labels, &mut self.gradient);
         self.model.descend(self.config.learning_rate, &self.gradient);
+        if !self.model.is_finite() {
+            self.model.restore_weights(&self.last_finite_weights);
+            self.diverged = true;
+        }
     }
 
     /// Accuracy on the whole training and test sets, and the test loss (row-wise softmax), in one go.

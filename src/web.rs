@@ -88,6 +88,9 @@ struct ProgressJs {
     batch_accuracy: f32,
     epoch_ended: bool,
     done: bool,
+    /// Set when the loss overflowed: `divergence` then says what happened and what to do.
+    diverged: bool,
+    divergence: Option<String>,
     /// Loss and accuracy of every batch this call ran, in order.
     batch_losses: Vec<f32>,
     batch_accuracies: Vec<f32>,
@@ -176,6 +179,8 @@ impl WebTrainer {
             batch_accuracy: p.batch_accuracy,
             epoch_ended: p.epoch_ended,
             done: p.done,
+            diverged: p.diverged,
+            divergence: self.inner.divergence_message(),
             batch_losses,
             batch_accuracies,
         })

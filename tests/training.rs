@@ -213,3 +213,20 @@ fn restart_starts_over_on_the_same_data_and_refuses_bad_settings() {
     fresh.step(usize::MAX);
     assert_eq!(trainer.model().weights(), fresh.model().weights(), "a restart is a fresh run");
 }
+
+#[test]
+fn an_overflowing_learning_rate_stops_training_and_keeps_the_last_finite_model() {
+    let config = TrainConfig { learning_rate: 3e38, epochs: 1, ..TrainConfig::default() };
+    let mut trainer = Trainer::new(bundled(), config).unwrap();
+    let progress = trainer.step(usize::MAX);
+    assert!(progress.diverged && !progress.done, "{progress:?}");
+    assert!(trainer.model().weights().iter().all(|w| w.is_finite()), "the kept model is finite");
+    let message = trainer.divergence_message().unwrap();
+    assert!(message.contains("smaller learning rate") && message.contains("3"), "{message}");
+    let probabilities = trainer.predict_test_sample(0).unwrap();
+    assert!(probabilities.iter().all(|p| p.is_finite()), "the kept model still predicts");
+    let again = trainer.step(10);
+    assert_eq!(again.total_batches, progress.total_batches, "no batch runs after divergence");
+    trainer.restart(TrainConfig::default()).unwrap();
+    assert!(!trainer.step(1).diverged, "a restart with a sane rate trains again");
+}

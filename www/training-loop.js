@@ -141,6 +141,7 @@ export class TrainingLoop {
       this.trainedSamples += ran * this.batchSize;
       this.progress = progress;
       this.handlers.onBatches(progress, (this.trainedSamples / Math.max(this.trainingMs, 1e-3)) * 1000);
+      if (progress.diverged) throw new Error(progress.divergence);
       if (progress.done) {
         this.finalEvaluation = true;
       } else if (progress.epochEnded ? this.wantsEpochEvaluation() : this.quarterDue(progress)) {

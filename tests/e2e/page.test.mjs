@@ -84,6 +84,26 @@ test('Pause stops training and Resume continues it', async () => {
   await page.context().close();
 });
 
+test('a learning rate that overflows stops training with advice, and the page goes on', async () => {
+  const page = await openPage(browser, site.url);
+  await page.fill('input[name="learningRate"]', '3e38');
+  await page.click('#train-button');
+  const error = page.locator('#train-error');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /^Training stopped: The loss overflowed .* try a smaller learning rate/);
+  assert.equal(await page.getAttribute('body', 'data-state'), 'done');
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent !== 'Draw a digit');
+  assert.doesNotMatch(await page.textContent('#probabilities'), /NaN/);
+
+  await page.fill('input[name="learningRate"]', '0.1');
+  await trainToTheEnd(page);
+  assert.equal(await page.locator('#train-error').isVisible(), false, 'the message goes once training works');
+  assert.ok((await number(page, '#stat-test-accuracy')) >= 0.86);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a corrupt upload shows a readable error and the previous data and model stay', async () => {
   const page = await openPage(browser, site.url);
   await trainToTheEnd(page);

@@ -109,3 +109,15 @@ test('Trainer trains from Node and refuses bad input with readable errors', () =
   assert.throws(() => Trainer.fromNpz(bytes, { batchSize: 2.5 }), /batchSize must be a whole number/);
   assert.throws(() => Trainer.fromNpz(bytes, { learningRate: -1 }), /learning rate must be a positive number/);
 });
+
+test('a learning rate that overflows stops with a message and keeps a model that predicts', () => {
+  const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
+  const trainer = Trainer.fromNpz(bytes, { learningRate: 3e38, epochs: 1 });
+  const progress = trainer.step(1000);
+  assert.equal(progress.diverged, true);
+  assert.equal(progress.done, false);
+  assert.match(progress.divergence, /overflowed at epoch 1, batch \d+ .*try a smaller learning rate/);
+  assert.ok(trainer.predict(new Float32Array(784).fill(0.5)).every(Number.isFinite));
+  assert.throws(() => Trainer.fromNpz(bytes, { learningRate: 1e39 }), /learning rate must be a positive number, not inf/);
+  trainer.free();
+});
