@@ -6,6 +6,8 @@
 pub mod data;
 pub mod kernels;
 pub mod model;
+mod npz;
+pub mod persist;
 pub mod preprocess;
 pub mod trainer;
 

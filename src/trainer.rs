@@ -4,7 +4,9 @@
 //! `len / batch` full batches (the last partial batch is dropped) and steps `A -= lr · grad`.
 
 use crate::data::{Dataset, CLASSES};
-use crate::model::{count_correct, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode, Tally};
+use crate::model::{
+    argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode, Tally,
+};
 use ndarray::{s, Array2};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -163,6 +165,22 @@ impl Trainer {
         let data = std::mem::replace(&mut self.data, Dataset::empty());
         *self = Trainer::new(data, config)?;
         Ok(())
+    }
+
+    /// Starts over on the same data with a given model (e.g. one loaded from a file) instead of zeros.
+    pub fn restart_with_model(&mut self, model: Model) -> Result<(), ConfigError> {
+        assert_eq!(model.features(), self.data.features, "the model fits the data set");
+        self.restart(self.config)?;
+        self.model = model;
+        Ok(())
+    }
+
+    /// The predicted digit of every test sample.
+    pub fn test_predictions(&self) -> Vec<u8> {
+        let test = &self.data.test;
+        let mut logits = Array2::zeros((test.len(), CLASSES));
+        logits_into(test.rows(0, test.len()), &self.model, logits.view_mut());
+        logits.rows().into_iter().map(|row| argmax(row) as u8).collect()
     }
 
     /// What to tell the user when training diverged.

@@ -5,6 +5,7 @@
 
 use crate::data::{load_npz, Dataset};
 use crate::model::SoftmaxMode;
+use crate::persist;
 use crate::preprocess;
 use crate::trainer::{Evaluation, PendingEvaluation, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
@@ -134,6 +135,17 @@ fn to_js<T: Serialize>(value: &T) -> JsValue {
     serde_wasm_bindgen::to_value(value).expect("plain data serialises")
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedModelJs {
+    learning_rate: Option<f32>,
+    batch_size: Option<usize>,
+    epochs: Option<usize>,
+    seed: Option<u64>,
+    softmax: Option<String>,
+    test_accuracy: Option<f32>,
+}
+
 /// A training run on one data set: an opaque handle owned by JS (call `free()` when done with it).
 #[wasm_bindgen(js_name = Trainer)]
 pub struct WebTrainer {
@@ -219,6 +231,58 @@ impl WebTrainer {
             return Err(JsError::new("predict expects finite pixel values"));
         }
         Ok(self.inner.model().predict(pixels).to_vec())
+    }
+
+    /// The weights `A` as a `Float32Array`, K×(D+1) row-major, the first column being the bias.
+    pub fn weights(&self) -> Vec<f32> {
+        self.inner.model().weights().into_raw_vec_and_offset().0
+    }
+
+    /// The predicted digit of every test sample: a `Uint8Array`.
+    #[wasm_bindgen(js_name = testPredictions)]
+    pub fn test_predictions(&self) -> Vec<u8> {
+        self.inner.test_predictions()
+    }
+
+    /// The true digit of every test sample: a `Uint8Array`.
+    #[wasm_bindgen(js_name = testLabels)]
+    pub fn test_labels(&self) -> Vec<u8> {
+        self.inner.data().test.labels.clone()
+    }
+
+    /// Test sample `index`'s pixels (D values in 0..1): a `Float32Array`.
+    #[wasm_bindgen(js_name = testImage)]
+    pub fn test_image(&self, index: u32) -> Result<Vec<f32>, JsError> {
+        let test = &self.inner.data().test;
+        let index = index as usize;
+        if index >= test.len() {
+            return Err(JsError::new(&format!("there is no test sample {index}; there are {}", test.len())));
+        }
+        Ok(test.inputs.row(index).iter().skip(1).copied().collect())
+    }
+
+    /// The model and its settings as the bytes of an `.npz` that numpy reads (`np.load(f)["A"]`).
+    #[wasm_bindgen(js_name = exportNpz)]
+    pub fn export_npz(&self, test_accuracy: Option<f32>) -> Vec<u8> {
+        persist::export_npz(self.inner.model(), self.inner.config(), test_accuracy)
+    }
+
+    /// Replaces the model by one saved with `exportNpz` (a fresh run with those weights, nothing trained);
+    /// returns what the file says of its training, or throws with the reason the file was refused.
+    #[wasm_bindgen(js_name = importNpz)]
+    pub fn import_npz(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let saved = persist::import_npz(bytes, self.inner.data().features).map_err(|e| JsError::new(&e.to_string()))?;
+        self.inner.restart_with_model(saved.model).map_err(|e| JsError::new(&e.to_string()))?;
+        self.pending = None;
+        let config = saved.config;
+        Ok(to_js(&SavedModelJs {
+            learning_rate: config.map(|c| c.learning_rate),
+            batch_size: config.map(|c| c.batch_size),
+            epochs: config.map(|c| c.epochs),
+            seed: config.map(|c| c.seed),
+            softmax: config.map(|c| c.softmax.to_string()),
+            test_accuracy: saved.test_accuracy,
+        }))
     }
 
     /// What was loaded: sizes, class counts and any notices (e.g. rescaling).

@@ -31,10 +31,11 @@ export class DrawingPad {
     return this.strokes.length === 0;
   }
 
-  clear() {
+  /** Wipes the pad; `notify` false when the caller shows something else in its place. */
+  clear(notify = true) {
     this.strokes = [];
     this.repaint();
-    this.onChange();
+    if (notify) this.onChange();
   }
 
   /** The pad's pixels as the canvas holds them (device resolution). */

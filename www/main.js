@@ -6,11 +6,17 @@ import { LearningCharts } from './charts.js';
 import { acceptFiles, showDataset, showError } from './data-view.js';
 import { DrawingPad } from './drawing-pad.js';
 import { PredictionView } from './prediction-view.js';
-import { lockSettings, readSettings } from './settings.js';
+import { download, forgetModel, keepModel, keptModel } from './model-store.js';
+import { lockSettings, readSettings, writeSettings } from './settings.js';
+import { TestResultsView } from './test-results-view.js';
 import { TrainingLoop } from './training-loop.js';
+import { copyLink, settingsFromUrl, settingsToUrl } from './url-settings.js';
+import { WeightsView } from './weights-view.js';
 
 const $ = (id) => document.getElementById(id);
 const VIEW_REFRESH_MS = 100;
+const RESULTS_REFRESH_MS = 500;
+const BUNDLED_NAME = 'Bundled mini-MNIST';
 
 const app = {
   core: null,
@@ -21,11 +27,25 @@ const app = {
   state: 'loading', // loading | ready | running | paused | done
   progress: null,
   digit: null, // the drawing in MNIST form, or null when the pad is empty
+  digitSource: '', // set when the digit shown is a test image rather than the drawing
+  info: null, // what the data set holds (datasetInfo)
+  imported: false, // whether the model was loaded from a file rather than trained
+  testAccuracy: undefined,
 };
 
 const view = {
   charts: new LearningCharts($('loss-chart'), $('accuracy-chart')),
-  prediction: new PredictionView({ text: $('prediction-text'), bars: $('probabilities'), seen: $('seen') }),
+  prediction: new PredictionView({
+    text: $('prediction-text'),
+    source: $('prediction-source'),
+    bars: $('probabilities'),
+    seen: $('seen'),
+  }),
+  weights: new WeightsView($('templates')),
+  results: new TestResultsView(
+    { matrix: $('confusion'), gallery: $('mistakes'), summary: $('results-summary') },
+    (index) => showTestImage(index),
+  ),
   pad: null,
   form: $('settings'),
   buttons: { train: $('train-button'), pause: $('pause-button'), reset: $('reset-button') },
@@ -52,7 +72,7 @@ function setState(state) {
   pause.disabled = state !== 'running' && state !== 'paused';
   pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
   pause.setAttribute('aria-pressed', String(state === 'paused'));
-  reset.disabled = state === 'loading' || (state === 'ready' && !app.progress);
+  reset.disabled = state === 'loading' || (state === 'ready' && !isTrained());
   lockSettings(view.form, state === 'running');
   showProgress();
 }
@@ -84,12 +104,42 @@ function adoptTrainer(trainer, options) {
   app.trainer = trainer;
   app.trainerOptions = JSON.stringify(options);
   app.progress = null;
+  app.imported = false;
+  app.testAccuracy = undefined;
   app.trainAccuracy = undefined; // the last epoch's mean over its batches, then the whole set's at the end
   app.samplesPerSecond = 0;
   view.charts.reset(trainer.step(0).batchesPerEpoch, options.epochs);
   for (const id of ['stat-test-accuracy', 'stat-train-accuracy', 'stat-loss', 'stat-speed']) setStat(id, '—');
+  view.results.clear();
+  showNotice('');
   setState('ready');
   updatePrediction();
+}
+
+const isTrained = () => app.imported || Boolean(app.progress && app.progress.totalBatches > 0);
+
+function showNotice(text) {
+  $('model-notice').textContent = text;
+  $('model-notice').hidden = !text;
+}
+
+let resultsShownAt = 0;
+
+/** The confusion matrix and the mistakes gallery, at most every RESULTS_REFRESH_MS unless `now`. */
+function showTestResults(now = false) {
+  if (!isTrained() || (!now && performance.now() - resultsShownAt < RESULTS_REFRESH_MS)) return;
+  resultsShownAt = performance.now();
+  const { trainer } = app;
+  view.results.show(trainer.testPredictions(), trainer.testLabels(), (i) => trainer.testImage(i), app.info.imageShape);
+}
+
+/** Shows test sample `index` in the prediction panel, in place of the drawing. */
+function showTestImage(index) {
+  view.pad.clear(false);
+  app.digit = app.trainer.testImage(index);
+  app.digitSource = `Test image ${index}, labelled ${app.trainer.testLabels()[index]}. Draw on the pad to go back.`;
+  updatePrediction();
+  $('draw-panel').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
 function currentOptions(errorElement) {
@@ -112,7 +162,8 @@ function useData(candidate) {
   }
   showError($('data-error'), '');
   app.data = candidate;
-  showDataset(view.dataElements, candidate.name, trainer.datasetInfo());
+  app.info = trainer.datasetInfo();
+  showDataset(view.dataElements, candidate.name, app.info);
   adoptTrainer(trainer, options);
   if (!performance.getEntriesByName('usable').length) performance.mark('usable'); // for the benchmark
 }
@@ -150,6 +201,8 @@ function refreshTrainingView(now = false) {
   if (progress) setStat('stat-loss', Number.isFinite(progress.loss) ? progress.loss.toFixed(3) : '—', progress.loss);
   if (samplesPerSecond) setStat('stat-speed', `${compact.format(samplesPerSecond)} images/s`, samplesPerSecond);
   view.charts.redraw(now);
+  if (app.trainer) view.weights.show(app.trainer.weights(), app.info.imageShape);
+  $('export-button').disabled = !isTrained() || app.state === 'running';
   showProgress();
   updatePrediction();
 }
@@ -169,11 +222,20 @@ function startTraining() {
       view.charts.addEvaluation(result);
       view.charts.redraw();
       setStat('stat-test-accuracy', percent(result.testAccuracy), result.testAccuracy);
+      app.testAccuracy = result.testAccuracy;
       if (Number.isFinite(result.trainAccuracy)) app.trainAccuracy = result.trainAccuracy;
+      showTestResults();
       refreshTrainingView();
     },
     onFinish() {
       setState('done');
+      showTestResults(true);
+      const kept = keepModel(app.trainer.exportNpz(app.testAccuracy), {
+        dataName: app.data.name,
+        features: app.info.features,
+        testAccuracy: app.testAccuracy,
+      });
+      if (!kept) showNotice('This browser would not keep the model; save it as a file to keep it.');
     },
     onError(message) {
       showError($('train-error'), `Training stopped: ${message}`);
@@ -201,6 +263,7 @@ let predictionFrame = 0;
 function schedulePadRead() {
   cancelAnimationFrame(predictionFrame);
   predictionFrame = requestAnimationFrame(() => {
+    app.digitSource = '';
     const image = view.pad.imageData();
     try {
       app.digit = view.pad.isEmpty ? null : app.core?.preprocessDigit(image.data, image.width, image.height) ?? null;
@@ -214,11 +277,40 @@ function schedulePadRead() {
 
 function updatePrediction() {
   if (!app.trainer || !app.digit) {
-    view.prediction.show(app.digit, null, false);
+    view.prediction.show(app.digit, null, false, app.digitSource);
     return;
   }
-  const trained = Boolean(app.progress && app.progress.totalBatches > 0);
-  view.prediction.show(app.digit, app.trainer.predict(app.digit), trained);
+  view.prediction.show(app.digit, app.trainer.predict(app.digit), isTrained(), app.digitSource);
+}
+
+/** Loads a model file (from `exportNpz`) into the current run; a refused file leaves everything as it was. */
+function importModel(bytes, name, quiet = false) {
+  let saved;
+  try {
+    saved = app.trainer.importNpz(bytes); // checks the whole file before it replaces the model
+  } catch (error) {
+    if (!quiet) showError($('train-error'), `${name} was not loaded. ${messageOf(error)}`);
+    return false;
+  }
+  adoptTrainer(app.trainer, JSON.parse(app.trainerOptions));
+  app.imported = true;
+  const evaluation = app.trainer.evaluate();
+  app.testAccuracy = evaluation.testAccuracy;
+  app.trainAccuracy = evaluation.trainAccuracy;
+  setStat('stat-test-accuracy', percent(evaluation.testAccuracy), evaluation.testAccuracy);
+  const how = saved.learningRate === undefined ? '' : ` (trained with learning rate ${saved.learningRate.toPrecision(3)}, ` +
+    `batch ${saved.batchSize}, ${saved.epochs} epochs, ${saved.softmax} softmax)`;
+  showNotice(`Loaded ${name}${how}: ${percent(evaluation.testAccuracy)} on this test set. Draw a digit, or Train to start over.`);
+  showTestResults(true);
+  setState('ready'); // now with a model to reset
+  return true;
+}
+
+/** Brings back the model trained in this browser last time, if it fits the data on the page. */
+function restoreKeptModel() {
+  const kept = keptModel();
+  if (!kept || kept.dataName !== app.data.name || kept.features !== app.info.features) return;
+  if (!importModel(kept.npz, 'the model you trained last time', true)) forgetModel();
 }
 
 async function boot() {
@@ -227,7 +319,24 @@ async function boot() {
   $('clear-button').addEventListener('click', () => view.pad.clear());
   view.buttons.train.addEventListener('click', startTraining);
   view.buttons.pause.addEventListener('click', togglePause);
-  view.buttons.reset.addEventListener('click', () => freshRun(true));
+  view.buttons.reset.addEventListener('click', () => {
+    if (freshRun(true)) forgetModel(); // a deliberate reset also clears the kept model
+  });
+  $('export-button').addEventListener('click', () =>
+    download(app.trainer.exportNpz(app.testAccuracy), 'mnist-logreg-model.npz'),
+  );
+  $('model-input').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    event.target.value = '';
+    if (file) importModel(new Uint8Array(await file.arrayBuffer()), file.name);
+  });
+  writeSettings(view.form, settingsFromUrl());
+  view.form.addEventListener('input', () => settingsToUrl(view.form));
+  $('copy-link-button').addEventListener('click', async () => {
+    settingsToUrl(view.form);
+    const copied = await copyLink();
+    showNotice(copied ? 'Link copied: it opens this page with these settings.' : `Share this link: ${location.href}`);
+  });
   view.form.addEventListener('submit', (event) => event.preventDefault());
   acceptFiles({ input: $('file-input'), zone: $('drop-zone') }, useData, (message) =>
     showError($('data-error'), message),
@@ -237,7 +346,8 @@ async function boot() {
     const [core, response] = await Promise.all([loadCore(), fetch(defaultDataUrl)]);
     if (!response.ok) throw new Error(`the bundled data could not be fetched (HTTP ${response.status})`);
     app.core = core;
-    useData({ name: 'Bundled mini-MNIST', bytes: new Uint8Array(await response.arrayBuffer()) });
+    useData({ name: BUNDLED_NAME, bytes: new Uint8Array(await response.arrayBuffer()) });
+    restoreKeptModel();
   } catch (error) {
     showError($('data-error'), `The demo could not start: ${messageOf(error)}`);
   }

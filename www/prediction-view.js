@@ -1,8 +1,9 @@
 // Shows what the model thinks of a drawing: the top digit, ten probability bars and the 28×28 input.
 
 export class PredictionView {
-  constructor({ text, bars, seen }) {
+  constructor({ text, source, bars, seen }) {
     this.text = text;
+    this.source = source;
     this.seenContext = seen.getContext('2d');
     this.seenImage = this.seenContext.createImageData(28, 28);
     this.bars = [];
@@ -33,9 +34,12 @@ export class PredictionView {
    * @param {Float32Array|null} pixels the 784 pixels the model sees, or null when nothing is drawn
    * @param {Float32Array|null} probabilities the 10 class probabilities
    * @param {boolean} trained whether the model has learned anything yet
+   * @param {string} [source] where the digit comes from, when it is not the pad's drawing
    */
-  show(pixels, probabilities, trained) {
+  show(pixels, probabilities, trained, source = '') {
     this.drawSeen(pixels);
+    this.source.textContent = source;
+    this.source.hidden = !source;
     if (!pixels || !probabilities) {
       this.text.textContent = 'Draw a digit';
       this.text.dataset.digit = '';

@@ -3,6 +3,9 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const SUB_PATH = '/some/sub/path/';
@@ -56,9 +59,12 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** A page that records console errors and uncaught exceptions in `page.problems`. */
-export async function openPage(browser, url, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+/**
+ * A page that records console errors and uncaught exceptions in `page.problems`; in a new browser context
+ * (fresh storage) unless one is given.
+ */
+export async function openPage(browser, url, viewport = { width: 1280, height: 900 }, context = null) {
+  context ??= await browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (message) => {
@@ -68,4 +74,56 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 9
   await page.goto(url);
   await page.waitForSelector('body[data-state="ready"]');
   return page;
+}
+
+export const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
+
+export async function trainToTheEnd(page) {
+  await page.click('#train-button');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+}
+
+/** Draws a stroke through points given in 0..1 pad coordinates, with real mouse events. */
+export async function stroke(page, points) {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = await page.locator('#pad').boundingBox();
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 3 });
+  await page.mouse.up();
+}
+
+export const line = (from, to, n = 12) =>
+  Array.from({ length: n + 1 }, (_, i) => [from[0] + ((to[0] - from[0]) * i) / n, from[1] + ((to[1] - from[1]) * i) / n]);
+export const ellipse = (cx, cy, rx, ry, n = 36) =>
+  Array.from({ length: n + 1 }, (_, i) => [cx + rx * Math.sin((2 * Math.PI * i) / n), cy - ry * Math.cos((2 * Math.PI * i) / n)]);
+
+
+/** The entries of a zip archive (as an .npz is), inflated: { name: Buffer }. Enough zip for tests. */
+export function unzip(buffer) {
+  const { inflateRawSync } = require('node:zlib');
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  const entries = {};
+  for (let i = 0; i < count; i += 1) {
+    const method = buffer.readUInt16LE(at + 10);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const skip = nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = buffer.readUInt32LE(at + 42);
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(start, start + size);
+    entries[name] = method === 8 ? inflateRawSync(data) : data;
+    at += 46 + skip;
+  }
+  return entries;
+}
+
+/** The header dictionary of a .npy file, as text. */
+export function npyHeader(npy) {
+  const length = npy[6] === 1 ? npy.readUInt16LE(8) : npy.readUInt32LE(8);
+  return npy.toString('latin1', npy[6] === 1 ? 10 : 12, (npy[6] === 1 ? 10 : 12) + length);
 }

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, openPage, serveStatic } from './harness.mjs';
+import { ROOT, ellipse, launchBrowser, line, number, openPage, serveStatic, stroke, trainToTheEnd } from './harness.mjs';
 
 let site;
 let browser;
@@ -17,29 +17,6 @@ after(async () => {
   await browser?.close();
   await site?.close();
 });
-
-const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
-
-async function trainToTheEnd(page) {
-  await page.click('#train-button');
-  await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
-}
-
-/** Draws a stroke through points given in 0..1 pad coordinates, with real mouse events. */
-async function stroke(page, points) {
-  await page.locator('#pad').scrollIntoViewIfNeeded();
-  const box = await page.locator('#pad').boundingBox();
-  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-  await page.mouse.move(...at(points[0]));
-  await page.mouse.down();
-  for (const point of points.slice(1)) await page.mouse.move(...at(point), { steps: 3 });
-  await page.mouse.up();
-}
-
-const line = (from, to, n = 12) =>
-  Array.from({ length: n + 1 }, (_, i) => [from[0] + ((to[0] - from[0]) * i) / n, from[1] + ((to[1] - from[1]) * i) / n]);
-const ellipse = (cx, cy, rx, ry, n = 36) =>
-  Array.from({ length: n + 1 }, (_, i) => [cx + rx * Math.sin((2 * Math.PI * i) / n), cy - ry * Math.cos((2 * Math.PI * i) / n)]);
 
 test('the page loads clean, shows the bundled data and trains to the homework accuracy', async () => {
   const page = await openPage(browser, site.url);

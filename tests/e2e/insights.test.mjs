@@ -1,0 +1,134 @@
+// The page's insight and sharing features: weights as pictures, test results, saved models, links.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, line, npyHeader, number, openPage, serveStatic, stroke, trainToTheEnd, unzip } from './harness.mjs';
+
+let site;
+let browser;
+
+before(async () => {
+  site = await serveStatic();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const probabilities = (page) => page.$$eval('#probabilities .value', (values) => values.map((v) => v.textContent));
+
+test('the weights are drawn as ten templates that change with training', async () => {
+  const page = await openPage(browser, site.url);
+  assert.equal(await page.locator('#templates canvas').count(), 10);
+  const colours = () =>
+    page.$$eval('#templates canvas', (canvases) =>
+      canvases.map((c) => new Set(Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)).size),
+    );
+  assert.ok((await colours()).every((n) => n <= 2), 'untrained: every weight is zero, one colour');
+  await trainToTheEnd(page);
+  assert.ok((await colours()).every((n) => n > 20), 'trained: each template has many shades');
+  assert.match(await page.getAttribute('#templates canvas >> nth=3', 'aria-label'), /Template for 3/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the confusion matrix adds up and the gallery lists only real mistakes', async () => {
+  const page = await openPage(browser, site.url);
+  await trainToTheEnd(page);
+  const matrix = await page.$$eval('#confusion tr', (rows) =>
+    rows.slice(1).map((row) => Array.from(row.querySelectorAll('td'), (cell) => Number(cell.textContent || 0))),
+  );
+  const total = matrix.flat().reduce((a, b) => a + b, 0);
+  const right = matrix.reduce((sum, row, i) => sum + row[i], 0);
+  assert.equal(total, 2000);
+  assert.ok(Math.abs(right / total - (await number(page, '#stat-test-accuracy'))) < 1e-6, 'the diagonal is the accuracy');
+  assert.match(await page.textContent('#results-summary'), new RegExp(`^${total - right} of 2000 test digits are misread`));
+
+  const mistakes = await page.$$eval('#mistakes .mistake', (items) => items.map((b) => ({ ...b.dataset })));
+  assert.equal(mistakes.length, 24);
+  for (const m of mistakes) assert.notEqual(m.true, m.predicted, `test image ${m.index} is a real mistake`);
+  await page.click('#mistakes .mistake >> nth=0');
+  await page.waitForFunction((digit) => document.querySelector('#prediction-text').dataset.digit === digit, mistakes[0].predicted);
+  assert.match(await page.textContent('#prediction-source'), new RegExp(`^Test image ${mistakes[0].index}, labelled ${mistakes[0].true}`));
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a saved model is an .npz numpy reads, and loading it elsewhere gives identical predictions', async () => {
+  const page = await openPage(browser, site.url);
+  await trainToTheEnd(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-button')]);
+  assert.equal(download.suggestedFilename(), 'mnist-logreg-model.npz');
+  const file = join(tmpdir(), `model-${process.pid}.npz`);
+  await download.saveAs(file);
+  const entries = unzip(await (await import('node:fs/promises')).readFile(file));
+  assert.deepEqual(Object.keys(entries).sort(), ['A.npy', 'batch_size.npy', 'epochs.npy', 'learning_rate.npy', 'seed.npy', 'softmax_batch.npy', 'test_accuracy.npy']);
+  const header = npyHeader(entries['A.npy']);
+  assert.match(header, /'descr': '<f4'/);
+  assert.match(header, /'fortran_order': False/);
+  assert.match(header, /'shape': \(10, 785\)/);
+  assert.equal(entries['A.npy'].length - entries['A.npy'].indexOf('\n') - 1, 10 * 785 * 4, 'the data follows the header');
+
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
+  const trainedSays = await probabilities(page);
+
+  const fresh = await openPage(browser, site.url); // a new browser context: nothing kept
+  await fresh.setInputFiles('#model-input', file);
+  await fresh.locator('#model-notice').waitFor({ state: 'visible' });
+  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, batch 256, 10 epochs, row softmax\): 8\d\.\d % on this test set/);
+  assert.equal(await number(fresh, '#stat-test-accuracy'), await number(page, '#stat-test-accuracy'));
+  await stroke(fresh, line([0.5, 0.15], [0.5, 0.85]));
+  await fresh.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
+  assert.deepEqual(await probabilities(fresh), trainedSays, 'the same drawing, the same probabilities');
+
+  await writeFile(file, 'not a model');
+  await fresh.setInputFiles('#model-input', file);
+  await fresh.locator('#train-error').waitFor({ state: 'visible' });
+  assert.match(await fresh.textContent('#train-error'), /was not loaded\. This file is not a valid \.npz archive/);
+  assert.deepEqual(await probabilities(fresh), trainedSays, 'a refused file leaves the loaded model');
+  assert.deepEqual([...page.problems, ...fresh.problems], []);
+  await page.context().close();
+  await fresh.context().close();
+});
+
+test('the last trained model survives a reload, and Reset forgets it', async () => {
+  const page = await openPage(browser, site.url);
+  await trainToTheEnd(page);
+  const accuracy = await number(page, '#stat-test-accuracy');
+  await page.reload();
+  await page.waitForSelector('body[data-state="ready"]');
+  assert.match(await page.textContent('#model-notice'), /^Loaded the model you trained last time/);
+  assert.equal(await number(page, '#stat-test-accuracy'), accuracy);
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit === '1');
+
+  await page.click('#reset-button');
+  await page.reload();
+  await page.waitForSelector('body[data-state="ready"]');
+  assert.equal(await page.locator('#model-notice').isVisible(), false, 'nothing kept after Reset');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('the address carries the settings and Copy link shares them', async () => {
+  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await openPage(browser, `${site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
+  const values = await page.$$eval('#settings [name]', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  assert.deepEqual(values, { learningRate: '0.05', batchSize: '128', epochs: '3', seed: '7', softmax: 'batch' });
+  await page.fill('input[name="epochs"]', '4');
+  const address = await page.evaluate(() => location.href); // (replaceState does not move page.url())
+  assert.match(address, /[?&]epochs=4(&|$)/);
+  assert.match(address, /[?&]softmax=batch(&|$)/);
+  await page.click('#copy-link-button');
+  await page.locator('#model-notice').waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), address);
+  await trainToTheEnd(page);
+  assert.equal(await page.textContent('#progress-text'), 'Done: 4 epochs', 'the linked settings are the ones used');
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});

@@ -1,0 +1,78 @@
+//! Saved models: numpy's files load, ours round-trip, bad ones are refused with a reason.
+
+use mnist_logreg::model::SoftmaxMode;
+use mnist_logreg::persist::{export_npz, import_npz};
+use mnist_logreg::{load_npz, TrainConfig, Trainer};
+use ndarray::{Array0, Array2};
+use ndarray_npy::NpzReader;
+use std::io::Cursor;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn trained() -> Trainer {
+    let data = load_npz(&fixture("../../data/mini_mnist.npz")).unwrap();
+    let mut trainer = Trainer::new(data, TrainConfig { epochs: 2, seed: 4, ..TrainConfig::default() }).unwrap();
+    trainer.step(usize::MAX);
+    trainer
+}
+
+#[test]
+fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
+    let trainer = trained();
+    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875));
+    let mut npz = NpzReader::new(Cursor::new(bytes)).unwrap();
+    let mut names = npz.names().unwrap();
+    names.sort();
+    assert_eq!(names, ["A", "batch_size", "epochs", "learning_rate", "seed", "softmax_batch", "test_accuracy"]);
+    let weights: Array2<f32> = npz.by_name("A").unwrap();
+    assert_eq!(weights, trainer.model().weights());
+    let epochs: Array0<i64> = npz.by_name("epochs").unwrap();
+    let learning_rate: Array0<f64> = npz.by_name("learning_rate").unwrap();
+    assert_eq!((epochs.into_scalar(), learning_rate.into_scalar() as f32), (2, 0.1));
+}
+
+#[test]
+fn an_exported_model_comes_back_identical() {
+    let trainer = trained();
+    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875));
+    let saved = import_npz(&bytes, 784).unwrap();
+    assert_eq!(saved.model, *trainer.model());
+    assert_eq!(saved.config, Some(*trainer.config()));
+    assert_eq!(saved.test_accuracy, Some(0.875));
+    let pixels: Vec<f32> = trainer.data().test.inputs.row(3).iter().skip(1).copied().collect();
+    assert_eq!(saved.model.predict(&pixels), trainer.model().predict(&pixels));
+}
+
+#[test]
+fn a_model_written_by_numpy_loads() {
+    let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
+    let weights = saved.model.weights();
+    for (k, j) in [(0, 0), (3, 100), (9, 784)] {
+        let expected = ((k * 7 + j * 3) % 11) as f64 / 10.0 - 0.5;
+        assert!((f64::from(weights[[k, j]]) - expected).abs() < 1e-6, "A[{k}, {j}]");
+    }
+    let config = saved.config.unwrap();
+    assert_eq!((config.batch_size, config.epochs, config.seed, config.softmax), (64, 3, 9, SoftmaxMode::Batch));
+    assert_eq!(saved.test_accuracy, Some(0.5));
+}
+
+#[test]
+fn a_model_for_other_images_or_no_model_at_all_is_refused() {
+    let message = import_npz(&fixture("model_wrong_shape.npz"), 784).unwrap_err().to_string();
+    assert!(message.contains("shape (10, 65)") && message.contains("(10, 785)"), "{message}");
+    let message = import_npz(&fixture("../../data/mini_mnist.npz"), 784).unwrap_err().to_string();
+    assert!(message.contains("Array A is missing") && message.contains("model"), "{message}");
+    let message = import_npz(b"not a zip", 784).unwrap_err().to_string();
+    assert!(message.contains("not a valid .npz"), "{message}");
+}
+
+#[test]
+fn test_predictions_agree_with_the_evaluation() {
+    let trainer = trained();
+    let predictions = trainer.test_predictions();
+    let labels = &trainer.data().test.labels;
+    let right = predictions.iter().zip(labels).filter(|(p, y)| p == y).count();
+    assert_eq!(right as f32 / labels.len() as f32, trainer.evaluate().test_accuracy);
+}

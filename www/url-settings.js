@@ -1,0 +1,30 @@
+// The training settings in the page's address, so a link shares them: ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row
+
+const PARAMETERS = { lr: 'learningRate', batch: 'batchSize', epochs: 'epochs', seed: 'seed', softmax: 'softmax' };
+
+/** The settings the address carries, as form field values (strings); fields it does not name are left out. */
+export function settingsFromUrl(location = window.location) {
+  const query = new URLSearchParams(location.search);
+  const settings = {};
+  for (const [parameter, field] of Object.entries(PARAMETERS)) {
+    if (query.has(parameter)) settings[field] = query.get(parameter);
+  }
+  return settings;
+}
+
+/** Puts the form's current values into the address (replacing the history entry, not adding one). */
+export function settingsToUrl(form) {
+  const query = new URLSearchParams(window.location.search);
+  for (const [parameter, field] of Object.entries(PARAMETERS)) query.set(parameter, form.elements[field].value);
+  history.replaceState(null, '', `${window.location.pathname}?${query}${window.location.hash}`);
+}
+
+/** Copies the page's address; resolves to true when the clipboard took it. */
+export async function copyLink() {
+  try {
+    await navigator.clipboard.writeText(window.location.href);
+    return true;
+  } catch {
+    return false;
+  }
+}

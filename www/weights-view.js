@@ -1,0 +1,75 @@
+// "What it learned": each digit's row of weights (bias dropped) as an image, in a diverging colour map.
+// A linear classifier's weights are literally templates: orange pixels are evidence for the digit, blue
+// pixels evidence against it.
+
+// Blue – white – orange: distinguishable with the common colour-vision deficiencies.
+const NEGATIVE = [33, 102, 172];
+const ZERO = [247, 247, 247];
+const POSITIVE = [217, 95, 2];
+
+function colour(value) {
+  const [from, t] = value < 0 ? [NEGATIVE, -value] : [POSITIVE, value];
+  return ZERO.map((z, i) => Math.round(z + (from[i] - z) * Math.min(1, t)));
+}
+
+export class WeightsView {
+  constructor(container) {
+    this.container = container;
+    this.canvases = [];
+    this.side = 0;
+  }
+
+  /** Builds the ten pictures for images of `height`×`width` pixels. */
+  build(height, width) {
+    this.shape = [height, width];
+    this.canvases = Array.from({ length: 10 }, (_, digit) => {
+      const figure = document.createElement('figure');
+      figure.className = 'template';
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      canvas.tabIndex = 0;
+      const text = `Template for ${digit}: orange pixels count for a ${digit}, blue pixels against it`;
+      canvas.title = text;
+      canvas.setAttribute('role', 'img');
+      canvas.setAttribute('aria-label', text);
+      const caption = document.createElement('figcaption');
+      caption.textContent = String(digit);
+      figure.append(canvas, caption);
+      return figure;
+    });
+    this.container.replaceChildren(...this.canvases);
+  }
+
+  /**
+   * @param {Float32Array} weights K×(D+1) row-major, first column the bias
+   * @param {[number, number] | undefined} imageShape height and width when the samples are images
+   */
+  show(weights, imageShape) {
+    const inputs = weights.length / 10;
+    if (!imageShape || imageShape[0] * imageShape[1] !== inputs - 1) {
+      this.container.replaceChildren(Object.assign(document.createElement('p'), {
+        className: 'hint',
+        textContent: 'These samples are not square images, so their weights cannot be drawn as pictures.',
+      }));
+      this.shape = null;
+      return;
+    }
+    if (!this.shape || this.shape[0] !== imageShape[0] || this.shape[1] !== imageShape[1]) this.build(...imageShape);
+    // One symmetric scale for all ten, so the pictures compare.
+    let largest = 1e-12;
+    for (let k = 0; k < 10; k += 1) {
+      for (let j = 1; j < inputs; j += 1) largest = Math.max(largest, Math.abs(weights[k * inputs + j]));
+    }
+    this.canvases.forEach((figure, k) => {
+      const canvas = figure.firstChild;
+      const context = canvas.getContext('2d');
+      const image = context.createImageData(canvas.width, canvas.height);
+      for (let j = 1; j < inputs; j += 1) {
+        const [r, g, b] = colour(weights[k * inputs + j] / largest);
+        image.data.set([r, g, b, 255], (j - 1) * 4);
+      }
+      context.putImageData(image, 0, 0);
+    });
+  }
+}
