@@ -25,6 +25,8 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--batch" => config.batch_size = number(&value("--batch")?, "--batch")?,
             "--seed" => config.seed = number(&value("--seed")?, "--seed")?,
             "--softmax" => config.softmax = value("--softmax")?.parse()?,
+            "--weight-decay" => config.weight_decay = number(&value("--weight-decay")?, "--weight-decay")?,
+            "--schedule" => config.schedule = value("--schedule")?.parse()?,
             "--json" => json = true,
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),

@@ -17,4 +17,4 @@ pub mod web;
 pub use data::{load_npz, DataError, Dataset, CLASSES};
 pub use model::{Model, SoftmaxMode};
 pub use preprocess::preprocess_digit;
-pub use trainer::{BatchResult, ConfigError, Evaluation, PendingEvaluation, Progress, TrainConfig, Trainer};
+pub use trainer::{BatchResult, ConfigError, Evaluation, PendingEvaluation, Progress, Schedule, TrainConfig, Trainer};

@@ -168,9 +168,16 @@ impl Model {
         self.inputs - 1
     }
 
-    /// `A -= step · gradient`, the gradient being in the layout of [`gradient_into`].
-    pub fn descend(&mut self, step: f32, gradient: &[f32]) {
-        self.blocks.iter_mut().zip(gradient).for_each(|(w, g)| *w -= step * g);
+    /// `A -= step · (gradient + decay · A)`, the decay sparing the biases, the gradient being in the layout
+    /// of [`gradient_into`].
+    pub fn descend(&mut self, step: f32, decay: f32, gradient: &[f32]) {
+        let (bias, pixels) = self.blocks.split_at_mut(PADDED);
+        bias.iter_mut().zip(gradient).for_each(|(w, g)| *w -= step * g);
+        if decay == 0.0 {
+            pixels.iter_mut().zip(&gradient[PADDED..]).for_each(|(w, g)| *w -= step * g);
+        } else {
+            pixels.iter_mut().zip(&gradient[PADDED..]).for_each(|(w, g)| *w -= step * (g + decay * *w));
+        }
     }
 
     /// Copies the weights (in the internal layout) into `backup`, reusing its allocation.

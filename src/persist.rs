@@ -2,13 +2,13 @@
 //!
 //! The archive holds `A`, the K×(D+1) float32 weights (first column the bias), and the settings it was
 //! trained with as 0-d arrays: `learning_rate` (float64), `batch_size`, `epochs`, `seed` (int64),
-//! `softmax_batch` (uint8: 0 for the per-row softmax, 1 for the whole-batch one) and `test_accuracy`
-//! (float64, NaN when unknown). Loading checks everything it reads, like the data loader.
+//! `softmax_batch` (uint8: 0 for the per-row softmax, 1 for the whole-batch one), `weight_decay` (float64),
+//! `schedule_cosine` (uint8: 0 constant, 1 cosine) and `test_accuracy` (float64, NaN when unknown). Loading checks everything it reads, like the data loader.
 
 use crate::data::{DataError, CLASSES};
 use crate::model::{Model, SoftmaxMode};
 use crate::npz::{has_array, open_archive, read_header, with_values, Archive};
-use crate::trainer::TrainConfig;
+use crate::trainer::{Schedule, TrainConfig};
 use ndarray::arr0;
 use ndarray_npy::NpzWriter;
 use std::io::Cursor;
@@ -34,6 +34,8 @@ pub fn export_npz(model: &Model, config: &TrainConfig, test_accuracy: Option<f32
         npz.add_array("epochs", &arr0(config.epochs as i64))?;
         npz.add_array("seed", &arr0(config.seed as i64))?;
         npz.add_array("softmax_batch", &arr0(u8::from(config.softmax == SoftmaxMode::Batch)))?;
+        npz.add_array("weight_decay", &arr0(f64::from(config.weight_decay)))?;
+        npz.add_array("schedule_cosine", &arr0(u8::from(config.schedule == Schedule::Cosine)))?;
         npz.add_array("test_accuracy", &arr0(test_accuracy.map_or(f64::NAN, f64::from)))?;
         Ok(npz.finish()?.into_inner())
     };
@@ -85,6 +87,8 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, DataError
     let epochs = setting(&mut archive, "epochs")?;
     let seed = setting(&mut archive, "seed")?;
     let softmax_batch = setting(&mut archive, "softmax_batch")?;
+    let weight_decay = setting(&mut archive, "weight_decay")?.unwrap_or(0.0);
+    let schedule_cosine = setting(&mut archive, "schedule_cosine")?.unwrap_or(0.0);
     let test_accuracy = setting(&mut archive, "test_accuracy")?.filter(|a| a.is_finite()).map(|a| a as f32);
     let config = match (learning_rate, batch_size, epochs, seed, softmax_batch) {
         (Some(lr), Some(batch), Some(epochs), Some(seed), Some(batch_mode)) => Some(TrainConfig {
@@ -93,6 +97,8 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, DataError
             epochs: epochs as usize,
             seed: seed as u64,
             softmax: if batch_mode != 0.0 { SoftmaxMode::Batch } else { SoftmaxMode::Row },
+            weight_decay: weight_decay as f32,
+            schedule: if schedule_cosine != 0.0 { Schedule::Cosine } else { Schedule::Constant },
         }),
         _ => None,
     };

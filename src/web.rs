@@ -7,7 +7,7 @@ use crate::data::{load_npz, Dataset};
 use crate::model::SoftmaxMode;
 use crate::persist;
 use crate::preprocess;
-use crate::trainer::{Evaluation, PendingEvaluation, TrainConfig, Trainer};
+use crate::trainer::{Evaluation, PendingEvaluation, Schedule, TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -27,6 +27,8 @@ struct Options {
     epochs: f64,
     seed: f64,
     softmax: String,
+    weight_decay: f64,
+    schedule: String,
 }
 
 impl Default for Options {
@@ -38,6 +40,8 @@ impl Default for Options {
             epochs: seed.epochs as f64,
             seed: seed.seed as f64,
             softmax: seed.softmax.to_string(),
+            weight_decay: f64::from(seed.weight_decay),
+            schedule: seed.schedule.to_string(),
         }
     }
 }
@@ -50,7 +54,7 @@ fn whole_number(value: f64, name: &str) -> Result<usize, JsError> {
     }
 }
 
-const OPTION_NAMES: [&str; 5] = ["learningRate", "batchSize", "epochs", "seed", "softmax"];
+const OPTION_NAMES: [&str; 7] = ["learningRate", "batchSize", "epochs", "seed", "softmax", "weightDecay", "schedule"];
 
 impl Options {
     fn from_js(options: JsValue) -> Result<TrainConfig, JsError> {
@@ -74,6 +78,8 @@ impl Options {
             epochs: whole_number(options.epochs, "epochs")?,
             seed: whole_number(options.seed, "seed")? as u64,
             softmax: options.softmax.parse::<SoftmaxMode>().map_err(|e| JsError::new(&e))?,
+            weight_decay: options.weight_decay as f32,
+            schedule: options.schedule.parse::<Schedule>().map_err(|e| JsError::new(&e))?,
         })
     }
 }
@@ -143,6 +149,8 @@ struct SavedModelJs {
     epochs: Option<usize>,
     seed: Option<u64>,
     softmax: Option<String>,
+    weight_decay: Option<f32>,
+    schedule: Option<String>,
     test_accuracy: Option<f32>,
 }
 
@@ -281,6 +289,8 @@ impl WebTrainer {
             epochs: config.map(|c| c.epochs),
             seed: config.map(|c| c.seed),
             softmax: config.map(|c| c.softmax.to_string()),
+            weight_decay: config.map(|c| c.weight_decay),
+            schedule: config.map(|c| c.schedule.to_string()),
             test_accuracy: saved.test_accuracy,
         }))
     }

@@ -25,7 +25,20 @@ fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
     let mut npz = NpzReader::new(Cursor::new(bytes)).unwrap();
     let mut names = npz.names().unwrap();
     names.sort();
-    assert_eq!(names, ["A", "batch_size", "epochs", "learning_rate", "seed", "softmax_batch", "test_accuracy"]);
+    assert_eq!(
+        names,
+        [
+            "A",
+            "batch_size",
+            "epochs",
+            "learning_rate",
+            "schedule_cosine",
+            "seed",
+            "softmax_batch",
+            "test_accuracy",
+            "weight_decay"
+        ]
+    );
     let weights: Array2<f32> = npz.by_name("A").unwrap();
     assert_eq!(weights, trainer.model().weights());
     let epochs: Array0<i64> = npz.by_name("epochs").unwrap();

@@ -49,6 +49,7 @@ fn check_parity(mode: &str) {
         epochs: fixture.epochs,
         seed: 0,
         softmax: mode.parse().unwrap(),
+        ..TrainConfig::default()
     };
     let mut trainer = Trainer::with_orders(fixture.data, config, fixture.orders).unwrap();
     let mut losses = Vec::new();
@@ -229,4 +230,29 @@ fn an_overflowing_learning_rate_stops_training_and_keeps_the_last_finite_model()
     assert_eq!(again.total_batches, progress.total_batches, "no batch runs after divergence");
     trainer.restart(TrainConfig::default()).unwrap();
     assert!(!trainer.step(1).diverged, "a restart with a sane rate trains again");
+}
+
+#[test]
+fn the_best_preset_beats_the_seed_settings() {
+    let mut trainer = Trainer::new(bundled(), TrainConfig::best()).unwrap();
+    trainer.step(usize::MAX);
+    let accuracy = trainer.evaluate().test_accuracy;
+    assert!(accuracy >= 0.905, "best preset: {accuracy}");
+}
+
+#[test]
+fn the_cosine_schedule_anneals_the_rate_to_zero_and_weight_decay_shrinks_weights() {
+    use mnist_logreg::Schedule;
+    assert_eq!(Schedule::Cosine.factor(0, 100), 1.0);
+    assert!((Schedule::Cosine.factor(50, 100) - 0.5).abs() < 1e-6);
+    assert!(Schedule::Cosine.factor(100, 100).abs() < 1e-6);
+    assert_eq!(Schedule::Constant.factor(70, 100), 1.0);
+    let norm = |weight_decay| {
+        let mut t = Trainer::new(bundled(), TrainConfig { weight_decay, epochs: 2, ..TrainConfig::default() }).unwrap();
+        t.step(usize::MAX);
+        t.model().weights().slice(ndarray::s![.., 1..]).iter().map(|w| w * w).sum::<f32>()
+    };
+    assert!(norm(0.1) < 0.8 * norm(0.0), "decay pulls the pixel weights towards zero");
+    let refused = Trainer::new(bundled(), TrainConfig { weight_decay: 2.0, ..TrainConfig::default() });
+    assert!(refused.err().unwrap().to_string().contains("weight decay must be a number from 0 to 1"));
 }

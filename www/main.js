@@ -7,7 +7,7 @@ import { acceptFiles, showDataset, showError } from './data-view.js';
 import { DrawingPad } from './drawing-pad.js';
 import { PredictionView } from './prediction-view.js';
 import { download, forgetModel, keepModel, keptModel } from './model-store.js';
-import { lockSettings, readSettings, writeSettings } from './settings.js';
+import { PRESETS, lockSettings, readSettings, writeSettings } from './settings.js';
 import { TestResultsView } from './test-results-view.js';
 import { TrainingLoop } from './training-loop.js';
 import { copyLink, settingsFromUrl, settingsToUrl } from './url-settings.js';
@@ -299,7 +299,7 @@ function importModel(bytes, name, quiet = false) {
   app.trainAccuracy = evaluation.trainAccuracy;
   setStat('stat-test-accuracy', percent(evaluation.testAccuracy), evaluation.testAccuracy);
   const how = saved.learningRate === undefined ? '' : ` (trained with learning rate ${saved.learningRate.toPrecision(3)}, ` +
-    `batch ${saved.batchSize}, ${saved.epochs} epochs, ${saved.softmax} softmax)`;
+    `batch ${saved.batchSize}, ${saved.epochs} epochs, ${saved.softmax} softmax, ${saved.schedule} rate)`;
   showNotice(`Loaded ${name}${how}: ${percent(evaluation.testAccuracy)} on this test set. Draw a digit, or Train to start over.`);
   showTestResults(true);
   setState('ready'); // now with a model to reset
@@ -331,6 +331,12 @@ async function boot() {
     if (file) importModel(new Uint8Array(await file.arrayBuffer()), file.name);
   });
   writeSettings(view.form, settingsFromUrl());
+  for (const button of view.form.querySelectorAll('[data-preset]')) {
+    button.addEventListener('click', () => {
+      writeSettings(view.form, PRESETS[button.dataset.preset]);
+      settingsToUrl(view.form);
+    });
+  }
   view.form.addEventListener('input', () => settingsToUrl(view.form));
   $('copy-link-button').addEventListener('click', async () => {
     settingsToUrl(view.form);

@@ -1,6 +1,12 @@
 // The training settings form: read and validate it into the options `Trainer.fromNpz` takes.
 
-const NUMBER_FIELDS = ['learningRate', 'batchSize', 'epochs', 'seed'];
+const NUMBER_FIELDS = ['learningRate', 'batchSize', 'epochs', 'seed', 'weightDecay'];
+
+/** The seed homework's settings, and the best measured on the bundled data (see the README). */
+export const PRESETS = {
+  homework: { learningRate: 0.1, batchSize: 256, epochs: 10, seed: 0, weightDecay: 0, schedule: 'constant', softmax: 'row' },
+  best: { learningRate: 0.5, batchSize: 64, epochs: 30, seed: 0, weightDecay: 0, schedule: 'cosine', softmax: 'row' },
+};
 
 /**
  * The form's options, or `{ error }` naming the first invalid field in words.
@@ -13,7 +19,7 @@ export function readSettings(form) {
       return { error: `${label}: ${input.validationMessage}`, input };
     }
   }
-  const options = { softmax: form.elements.softmax.value };
+  const options = { softmax: form.elements.softmax.value, schedule: form.elements.schedule.value };
   for (const name of NUMBER_FIELDS) options[name] = Number(form.elements[name].value);
   return { options };
 }

@@ -1,6 +1,15 @@
-// The training settings in the page's address, so a link shares them: ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row
+// The training settings in the page's address, so a link shares them:
+// ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row&wd=0&schedule=constant
 
-const PARAMETERS = { lr: 'learningRate', batch: 'batchSize', epochs: 'epochs', seed: 'seed', softmax: 'softmax' };
+const PARAMETERS = {
+  lr: 'learningRate',
+  batch: 'batchSize',
+  epochs: 'epochs',
+  seed: 'seed',
+  softmax: 'softmax',
+  wd: 'weightDecay',
+  schedule: 'schedule',
+};
 
 /** The settings the address carries, as form field values (strings); fields it does not name are left out. */
 export function settingsFromUrl(location = window.location) {

@@ -66,7 +66,17 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   const file = join(tmpdir(), `model-${process.pid}.npz`);
   await download.saveAs(file);
   const entries = unzip(await (await import('node:fs/promises')).readFile(file));
-  assert.deepEqual(Object.keys(entries).sort(), ['A.npy', 'batch_size.npy', 'epochs.npy', 'learning_rate.npy', 'seed.npy', 'softmax_batch.npy', 'test_accuracy.npy']);
+  assert.deepEqual(Object.keys(entries).sort(), [
+    'A.npy',
+    'batch_size.npy',
+    'epochs.npy',
+    'learning_rate.npy',
+    'schedule_cosine.npy',
+    'seed.npy',
+    'softmax_batch.npy',
+    'test_accuracy.npy',
+    'weight_decay.npy',
+  ]);
   const header = npyHeader(entries['A.npy']);
   assert.match(header, /'descr': '<f4'/);
   assert.match(header, /'fortran_order': False/);
@@ -80,7 +90,7 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   const fresh = await openPage(browser, site.url); // a new browser context: nothing kept
   await fresh.setInputFiles('#model-input', file);
   await fresh.locator('#model-notice').waitFor({ state: 'visible' });
-  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, batch 256, 10 epochs, row softmax\): 8\d\.\d % on this test set/);
+  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, batch 256, 10 epochs, row softmax, constant rate\): 8\d\.\d % on this test set/);
   assert.equal(await number(fresh, '#stat-test-accuracy'), await number(page, '#stat-test-accuracy'));
   await stroke(fresh, line([0.5, 0.15], [0.5, 0.85]));
   await fresh.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
@@ -119,7 +129,15 @@ test('the address carries the settings and Copy link shares them', async () => {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await openPage(browser, `${site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
   const values = await page.$$eval('#settings [name]', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
-  assert.deepEqual(values, { learningRate: '0.05', batchSize: '128', epochs: '3', seed: '7', softmax: 'batch' });
+  assert.deepEqual(values, {
+    learningRate: '0.05',
+    batchSize: '128',
+    epochs: '3',
+    seed: '7',
+    weightDecay: '0',
+    schedule: 'constant',
+    softmax: 'batch',
+  });
   await page.fill('input[name="epochs"]', '4');
   const address = await page.evaluate(() => location.href); // (replaceState does not move page.url())
   assert.match(address, /[?&]epochs=4(&|$)/);
@@ -131,4 +149,27 @@ test('the address carries the settings and Copy link shares them', async () => {
   assert.equal(await page.textContent('#progress-text'), 'Done: 4 epochs', 'the linked settings are the ones used');
   assert.deepEqual(page.problems, []);
   await context.close();
+});
+
+test('the best preset reaches 0.905 on the bundled digits', async () => {
+  const page = await openPage(browser, site.url);
+  await page.click('[data-preset="best"]');
+  const values = await page.$$eval('#settings [name]', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  assert.deepEqual(values, {
+    learningRate: '0.5',
+    batchSize: '64',
+    epochs: '30',
+    seed: '0',
+    weightDecay: '0',
+    schedule: 'cosine',
+    softmax: 'row',
+  });
+  assert.match(await page.evaluate(() => location.search), /schedule=cosine/);
+  await trainToTheEnd(page);
+  const accuracy = await number(page, '#stat-test-accuracy');
+  assert.ok(accuracy >= 0.905, `best preset: ${accuracy}`);
+  await page.click('[data-preset="homework"]');
+  assert.equal(await page.inputValue('input[name="epochs"]'), '10');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
 });
