@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 const BLUE = '#0072B2';
 const ORANGE = '#E69F00';
 const GREY = '#9a9a9a';
+const PURPLE = '#CC79A7'; // the whole-batch softmax, when compared
 const HEIGHT = 200;
 
 const percent = (u, values) => values.map((v) => `${Math.round(v * 100)}%`);
@@ -35,12 +36,15 @@ export class LearningCharts {
     this.loss = new uPlot(
       chartOptions(
         width(),
-        [{ label: 'batch loss', stroke: BLUE, width: 1, spanGaps: true, points: { show: false } }],
+        [
+          { label: 'batch loss', stroke: BLUE, width: 1, spanGaps: true, points: { show: false } },
+          { label: 'whole-batch softmax', stroke: PURPLE, width: 1, spanGaps: true, points: { show: false }, show: false },
+        ],
         { y: { distr: 3 } },
         [{ size: 50 }],
         this,
       ),
-      [[], []],
+      [[], [], []],
       lossFigure,
     );
     this.accuracy = new uPlot(
@@ -50,12 +54,13 @@ export class LearningCharts {
           { label: 'batch', stroke: GREY, width: 1, spanGaps: true, points: { show: false } },
           { label: 'train (epoch mean)', stroke: ORANGE, width: 2, dash: [6, 4], spanGaps: true, points: { show: true, size: 5 } },
           { label: 'test set', stroke: BLUE, width: 2, spanGaps: true, points: { show: true, size: 6 } },
+          { label: 'test, whole-batch softmax', stroke: PURPLE, width: 2, dash: [3, 3], spanGaps: true, points: { show: true, size: 5 }, show: false },
         ],
         { y: { range: [0, 1] } },
         [{ size: 50, values: percent }],
         this,
       ),
-      [[], [], [], []],
+      [[], [], [], [], []],
       accuracyFigure,
     );
     new ResizeObserver(() => {
@@ -65,10 +70,18 @@ export class LearningCharts {
     }).observe(lossFigure);
   }
 
-  /** Empties the curves for a new run of `epochs` epochs of `batchesPerEpoch` batches. */
-  reset(batchesPerEpoch, epochs) {
+  /**
+   * Empties the curves for a new run of `epochs` epochs of `batchesPerEpoch` batches; with `compare`, the
+   * whole-batch softmax's curves are shown beside the per-row one's.
+   */
+  reset(batchesPerEpoch, epochs, compare = false) {
     this.batchesPerEpoch = batchesPerEpoch;
     this.epochs = epochs;
+    this.compare = compare;
+    this.twinLoss = [null];
+    this.twinTest = [null];
+    this.loss?.setSeries(2, { show: compare });
+    this.accuracy?.setSeries(4, { show: compare });
     // Index i holds the state after i batches; index 0 is the untrained model.
     this.x = [0];
     this.batchLoss = [null];
@@ -81,8 +94,16 @@ export class LearningCharts {
     this.redraw(true);
   }
 
-  /** Adds batches; returns the mean accuracy of the last epoch's batches if one ended, else undefined. */
-  addBatches(losses, accuracies) {
+  /**
+   * Adds batches (and, when comparing, the whole-batch softmax's losses for the same batches); returns the
+   * mean accuracy of the last epoch's batches if one ended, else undefined.
+   */
+  addBatches(losses, accuracies, twinLosses = []) {
+    for (let i = 0; i < losses.length; i += 1) {
+      const loss = twinLosses[i];
+      this.twinLoss.push(Number.isFinite(loss) && loss > 0 ? loss : null);
+      this.twinTest.push(null);
+    }
     let epochAccuracy;
     for (let i = 0; i < losses.length; i += 1) {
       const index = this.x.length;
@@ -101,8 +122,9 @@ export class LearningCharts {
     return epochAccuracy;
   }
 
-  addEvaluation({ atBatch, testAccuracy }) {
+  addEvaluation({ atBatch, testAccuracy }, twin = null) {
     if (atBatch >= this.x.length) return;
+    if (twin) this.twinTest[atBatch] = twin.testAccuracy;
     this.testAccuracy[atBatch] = testAccuracy;
     this.evaluations += 1;
     this.dirty = true;
@@ -114,10 +136,11 @@ export class LearningCharts {
     if (!now && performance.now() - this.drawnAt < REDRAW_EVERY_MS) return;
     this.drawnAt = performance.now();
     this.dirty = false;
-    this.loss.setData([this.x, this.batchLoss]);
-    this.accuracy.setData([this.x, this.batchAccuracy, this.trainAccuracy, this.testAccuracy]);
+    this.loss.setData([this.x, this.batchLoss, this.twinLoss]);
+    this.accuracy.setData([this.x, this.batchAccuracy, this.trainAccuracy, this.testAccuracy, this.twinTest]);
     // Counts for tests and assistive tech: how much each chart holds.
     this.figures.loss.dataset.points = String(this.x.length - 1);
     this.figures.accuracy.dataset.points = String(this.evaluations);
+    this.figures.accuracy.dataset.comparePoints = String(this.twinTest.filter((v) => v !== null).length);
   }
 }

@@ -101,6 +101,8 @@ function adoptTrainer(trainer, options) {
   app.loop?.pause();
   app.loop = null;
   if (app.trainer !== trainer) app.trainer?.free();
+  app.twin?.free();
+  app.twin = null;
   app.trainer = trainer;
   app.trainerOptions = JSON.stringify(options);
   app.progress = null;
@@ -112,6 +114,7 @@ function adoptTrainer(trainer, options) {
   for (const id of ['stat-test-accuracy', 'stat-train-accuracy', 'stat-loss', 'stat-speed']) setStat(id, '—');
   view.results.clear();
   showNotice('');
+  $('compare-result').hidden = true;
   setState('ready');
   updatePrediction();
 }
@@ -207,19 +210,40 @@ function refreshTrainingView(now = false) {
   updatePrediction();
 }
 
+/** The run's twin for comparison: the other softmax on the same data, seed and batches. */
+function makeTwin(options) {
+  const other = options.softmax === 'row' ? 'batch' : 'row';
+  const twin = makeTrainer(app.data.bytes, { ...options, softmax: other });
+  view.charts.reset(twin.step(0).batchesPerEpoch, options.epochs, true);
+  return twin;
+}
+
+function showComparison(result, twin) {
+  const options = JSON.parse(app.trainerOptions);
+  const [row, batch] = options.softmax === 'row' ? [result, twin] : [twin, result];
+  $('compare-result').hidden = false;
+  $('compare-result').textContent =
+    `Test accuracy: per-row softmax ${percent(row.testAccuracy)}, whole-batch softmax ${percent(batch.testAccuracy)}. ` +
+    'Dividing by the sum over the whole batch leaves no sample with probabilities that sum to one, so each ' +
+    "sample's push towards its own digit is drowned out by the rest of the batch.";
+}
+
 function startTraining() {
   if (!freshRun()) return;
   const options = JSON.parse(app.trainerOptions);
+  app.twin = view.form.elements.compare.checked ? makeTwin(options) : null;
   app.loop = new TrainingLoop(app.trainer, {
-    onBatches(progress, samplesPerSecond) {
+    onBatches(progress, samplesPerSecond, twinProgress) {
       app.progress = progress;
-      const epochAccuracy = view.charts.addBatches(progress.batchLosses, progress.batchAccuracies);
+      const twinLosses = twinProgress?.batchLosses ?? [];
+      const epochAccuracy = view.charts.addBatches(progress.batchLosses, progress.batchAccuracies, twinLosses);
       if (epochAccuracy !== undefined) app.trainAccuracy = epochAccuracy;
       app.samplesPerSecond = samplesPerSecond;
       refreshTrainingView();
     },
-    onEvaluation(result) {
-      view.charts.addEvaluation(result);
+    onEvaluation(result, twin) {
+      view.charts.addEvaluation(result, twin);
+      if (twin) showComparison(result, twin);
       view.charts.redraw();
       setStat('stat-test-accuracy', percent(result.testAccuracy), result.testAccuracy);
       app.testAccuracy = result.testAccuracy;
@@ -241,7 +265,7 @@ function startTraining() {
       showError($('train-error'), `Training stopped: ${message}`);
       setState('done');
     },
-  });
+  }, app.twin);
   setState('running');
   window.trainingLoop = app.loop; // read by bench/run.mjs: where each frame's time goes (BENCHMARKS.md)
   app.loop.start(options.batchSize);

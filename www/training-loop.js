@@ -25,11 +25,14 @@ const WHOLE_SET = 1_000_000_000;
 export class TrainingLoop {
   /**
    * @param {object} trainer a wasm `Trainer`
-   * @param {object} handlers `onBatches(progress, samplesPerSecond)`, `onEvaluation(result)`, `onFinish()`,
-   *   `onError(message)`
+   * @param {object} handlers `onBatches(progress, samplesPerSecond, twinProgress)`,
+   *   `onEvaluation(result, twinResult)`, `onFinish()`, `onError(message)`
+   * @param {object|null} twin a second `Trainer` with the same data, seed and batch size (so the same
+   *   batches) stepped alongside, for comparison; its results go to the handlers too
    */
-  constructor(trainer, handlers) {
+  constructor(trainer, handlers, twin = null) {
     this.trainer = trainer;
+    this.twin = twin;
     this.handlers = handlers;
     this.running = false;
     this.frame = 0;
@@ -133,6 +136,7 @@ export class TrainingLoop {
       if (this.wantsEpochEvaluation()) batches = Math.min(batches, this.progress.batchesPerEpoch - this.progress.batch);
       const started = performance.now();
       const progress = this.trainer.step(batches);
+      const twinProgress = this.twin?.step(batches);
       const elapsed = performance.now() - started;
       const ran = progress.batchLosses.length;
       this.msPerBatch += SMOOTHING * (elapsed / Math.max(ran, 1) - this.msPerBatch);
@@ -140,7 +144,7 @@ export class TrainingLoop {
       this.stats.trainMs += elapsed;
       this.trainedSamples += ran * this.batchSize;
       this.progress = progress;
-      this.handlers.onBatches(progress, (this.trainedSamples / Math.max(this.trainingMs, 1e-3)) * 1000);
+      this.handlers.onBatches(progress, (this.trainedSamples / Math.max(this.trainingMs, 1e-3)) * 1000, twinProgress);
       if (progress.diverged) throw new Error(progress.divergence);
       if (progress.done) {
         this.finalEvaluation = true;
@@ -161,7 +165,8 @@ export class TrainingLoop {
   evaluateTestSet() {
     const started = performance.now();
     this.lastEvaluationAt = started;
-    this.handlers.onEvaluation(this.trainer.evaluateStep(WHOLE_SET, false));
+    const twin = this.twin?.evaluateStep(WHOLE_SET, false);
+    this.handlers.onEvaluation(this.trainer.evaluateStep(WHOLE_SET, false), twin);
     this.stats.evaluateMs += performance.now() - started;
   }
 
@@ -177,6 +182,6 @@ export class TrainingLoop {
       return;
     }
     this.finalEvaluation = false;
-    this.handlers.onEvaluation(result);
+    this.handlers.onEvaluation(result, this.twin?.evaluateStep(WHOLE_SET, false));
   }
 }

@@ -128,7 +128,7 @@ test('the last trained model survives a reload, and Reset forgets it', async () 
 test('the address carries the settings and Copy link shares them', async () => {
   const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await openPage(browser, `${site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
-  const values = await page.$$eval('#settings [name]', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  const values = await page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
   assert.deepEqual(values, {
     learningRate: '0.05',
     batchSize: '128',
@@ -154,7 +154,7 @@ test('the address carries the settings and Copy link shares them', async () => {
 test('the best preset reaches 0.905 on the bundled digits', async () => {
   const page = await openPage(browser, site.url);
   await page.click('[data-preset="best"]');
-  const values = await page.$$eval('#settings [name]', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  const values = await page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
   assert.deepEqual(values, {
     learningRate: '0.5',
     batchSize: '64',
@@ -170,6 +170,24 @@ test('the best preset reaches 0.905 on the bundled digits', async () => {
   assert.ok(accuracy >= 0.905, `best preset: ${accuracy}`);
   await page.click('[data-preset="homework"]');
   assert.equal(await page.inputValue('input[name="epochs"]'), '10');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('compare mode trains both softmaxes on the same batches and overlays their curves', async () => {
+  const page = await openPage(browser, site.url);
+  await page.check('input[name="compare"]');
+  await trainToTheEnd(page);
+  const points = Number(await page.getAttribute('#accuracy-chart', 'data-compare-points'));
+  assert.ok(points >= 11, `whole-batch test accuracy points: ${points}`);
+  assert.equal(await page.getAttribute('#accuracy-chart', 'data-points'), String(points), 'one each, at the same batches');
+  const text = await page.textContent('#compare-result');
+  const [, row, batch] = text.match(/per-row softmax (\d+\.\d) %, whole-batch softmax (\d+\.\d) %/);
+  assert.ok(Number(row) >= 86 && Number(batch) <= 80, text);
+  assert.equal(Number(row) / 100, Number((await number(page, '#stat-test-accuracy')).toFixed(3)));
+  assert.match(text, /probabilities that sum to one/);
+  const legend = await page.$$eval('#loss-chart .u-legend .u-series', (rows) => rows.map((r) => [r.textContent.trim(), r.classList.contains('u-off')]));
+  assert.deepEqual(legend.filter(([label]) => label.includes('softmax')), [['whole-batch softmax', false]], 'shown');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
