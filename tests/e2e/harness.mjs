@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 
@@ -126,4 +127,18 @@ export function unzip(buffer) {
 export function npyHeader(npy) {
   const length = npy[6] === 1 ? npy.readUInt16LE(8) : npy.readUInt32LE(8);
   return npy.toString('latin1', npy[6] === 1 ? 10 : 12, (npy[6] === 1 ? 10 : 12) + length);
+}
+
+/** Serves dist/ and opens the browser before a test file's tests, and closes both after: `{ site, browser }`. */
+export function siteAndBrowser() {
+  const shared = {};
+  before(async () => {
+    shared.site = await serveStatic();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.site?.close();
+  });
+  return shared;
 }

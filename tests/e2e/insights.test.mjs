@@ -1,28 +1,17 @@
 // The page's insight and sharing features: weights as pictures, test results, saved models, links.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, line, npyHeader, number, openPage, serveStatic, stroke, trainToTheEnd, unzip } from './harness.mjs';
+import { line, npyHeader, number, openPage, siteAndBrowser, stroke, trainToTheEnd, unzip } from './harness.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveStatic();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = siteAndBrowser();
 
 const probabilities = (page) => page.$$eval('#probabilities .value', (values) => values.map((v) => v.textContent));
 
 test('the weights are drawn as ten templates that change with training', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   assert.equal(await page.locator('#templates canvas').count(), 10);
   const colours = () =>
     page.$$eval('#templates canvas', (canvases) =>
@@ -37,7 +26,7 @@ test('the weights are drawn as ten templates that change with training', async (
 });
 
 test('the confusion matrix adds up and the gallery lists only real mistakes', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
   const matrix = await page.$$eval('#confusion tr', (rows) =>
     rows.slice(1).map((row) => Array.from(row.querySelectorAll('td'), (cell) => Number(cell.textContent || 0))),
@@ -59,7 +48,7 @@ test('the confusion matrix adds up and the gallery lists only real mistakes', as
 });
 
 test('a saved model is an .npz numpy reads, and loading it elsewhere gives identical predictions', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-button')]);
   assert.equal(download.suggestedFilename(), 'mnist-logreg-model.npz');
@@ -87,7 +76,7 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
   const trainedSays = await probabilities(page);
 
-  const fresh = await openPage(browser, site.url); // a new browser context: nothing kept
+  const fresh = await openPage(shared.browser, shared.site.url); // a new browser context: nothing kept
   await fresh.setInputFiles('#model-input', file);
   await fresh.locator('#model-notice').waitFor({ state: 'visible' });
   assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, batch 256, 10 epochs, row softmax, constant rate\): 8\d\.\d % on this test set/);
@@ -107,7 +96,7 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
 });
 
 test('the last trained model survives a reload, and Reset forgets it', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
   const accuracy = await number(page, '#stat-test-accuracy');
   await page.reload();
@@ -126,8 +115,8 @@ test('the last trained model survives a reload, and Reset forgets it', async () 
 });
 
 test('the address carries the settings and Copy link shares them', async () => {
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await openPage(browser, `${site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
+  const context = await shared.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await openPage(shared.browser, `${shared.site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
   const values = await page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
   assert.deepEqual(values, {
     learningRate: '0.05',
@@ -152,7 +141,7 @@ test('the address carries the settings and Copy link shares them', async () => {
 });
 
 test('the best preset reaches 0.905 on the bundled digits', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await page.click('[data-preset="best"]');
   const values = await page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
   assert.deepEqual(values, {
@@ -175,7 +164,7 @@ test('the best preset reaches 0.905 on the bundled digits', async () => {
 });
 
 test('compare mode trains both softmaxes on the same batches and overlays their curves', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await page.check('input[name="compare"]');
   await trainToTheEnd(page);
   const points = Number(await page.getAttribute('#accuracy-chart', 'data-compare-points'));

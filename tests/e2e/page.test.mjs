@@ -1,25 +1,14 @@
 // The built page in headless Chromium, served from a sub-path like any static host would.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, ellipse, launchBrowser, line, number, openPage, serveStatic, stroke, trainToTheEnd } from './harness.mjs';
+import { ROOT, ellipse, line, number, openPage, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
 
-let site;
-let browser;
-
-before(async () => {
-  site = await serveStatic();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = siteAndBrowser();
 
 test('the page loads clean, shows the bundled data and trains to the homework accuracy', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   assert.match(await page.textContent('#data-summary'), /8,000 training and 2,000 test images of 28×28/);
   assert.equal(await page.locator('#class-counts .count').count(), 10);
   assert.equal(await page.textContent('#progress-text'), 'Ready');
@@ -37,7 +26,7 @@ test('the page loads clean, shows the bundled data and trains to the homework ac
 });
 
 test('Pause stops training and Resume continues it', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await page.fill('input[name="epochs"]', '1000');
   await page.click('#train-button');
   await page.waitForFunction(() => document.querySelector('#progress').value > 20);
@@ -62,7 +51,7 @@ test('Pause stops training and Resume continues it', async () => {
 });
 
 test('a learning rate that overflows stops training with advice, and the page goes on', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await page.fill('input[name="learningRate"]', '3e38');
   await page.click('#train-button');
   const error = page.locator('#train-error');
@@ -82,7 +71,7 @@ test('a learning rate that overflows stops training with advice, and the page go
 });
 
 test('a corrupt upload shows a readable error and the previous data and model stay', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
   const trained = await number(page, '#stat-test-accuracy');
 
@@ -102,7 +91,7 @@ test('a corrupt upload shows a readable error and the previous data and model st
 });
 
 test('a drawn 1 and 0 are read correctly after training, and an empty pad shows no prediction', async () => {
-  const page = await openPage(browser, site.url);
+  const page = await openPage(shared.browser, shared.site.url);
   assert.equal(await page.textContent('#prediction-text'), 'Draw a digit');
 
   await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
@@ -135,7 +124,7 @@ test('screenshots at desktop and phone sizes', async () => {
   const out = join(ROOT, 'test-results');
   await mkdir(out, { recursive: true });
   for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
-    const page = await openPage(browser, site.url, viewport);
+    const page = await openPage(shared.browser, shared.site.url, viewport);
     await trainToTheEnd(page);
     await stroke(page, line([0.35, 0.2], [0.65, 0.2]).concat(line([0.65, 0.2], [0.4, 0.85])));
     await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
