@@ -9,6 +9,7 @@ pub mod model;
 mod npz;
 pub mod persist;
 pub mod preprocess;
+pub mod strokes;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]

@@ -151,3 +151,45 @@ fn mnist_digits_drawn_large_and_off_centre_come_back_as_mnist() {
     assert!(mean_diff < 2e-3, "mean absolute pixel difference {mean_diff}");
     assert!(right_redrawn + 3 >= right_original, "redrawn {right_redrawn} vs original {right_original} right");
 }
+
+#[test]
+fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
+    use mnist_logreg::strokes::{draw, Drawing};
+    let data = load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap();
+    let mut trainer = Trainer::new(data, TrainConfig::best()).unwrap();
+    trainer.step(usize::MAX);
+    let test = &trainer.data().test;
+    let samples = 400;
+    let guess = |p: &[f32]| {
+        trainer.model().predict(p).iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(k, _)| k).unwrap()
+    };
+    let accuracy_with = |brush_fraction: f32| {
+        let canvas = 280;
+        let scale = 0.7 * canvas as f32 / 20.0; // the digit's 20-pixel box spans 70 % of the pad
+        let right = (0..samples)
+            .filter(|&index| {
+                let pixels: Vec<f32> = test.inputs.row(index).iter().skip(1).copied().collect();
+                let drawing = Drawing {
+                    canvas,
+                    size: 28.0 * scale,
+                    left: 20.0,
+                    top: 30.0,
+                    brush: brush_fraction * canvas as f32,
+                };
+                let rgba = draw(&pixels, drawing);
+                preprocess_digit(&rgba, canvas, canvas)
+                    .unwrap()
+                    .is_some_and(|d| guess(&d) == test.labels[index] as usize)
+            })
+            .count();
+        right as f32 / samples as f32
+    };
+    let mnist = (0..samples)
+        .filter(|&i| guess(&test.inputs.row(i).iter().skip(1).copied().collect::<Vec<_>>()) == test.labels[i] as usize)
+        .count() as f32
+        / samples as f32;
+    let pad = accuracy_with(1.0 / 12.0); // the pad's brush (www/drawing-pad.js)
+    let thin = accuracy_with(1.0 / 24.0);
+    assert!(pad >= mnist - 0.06, "drawn {pad} vs MNIST's own {mnist}");
+    assert!(pad >= thin + 0.02, "stroke thickness matters: 1/12 gives {pad}, 1/24 gives {thin}");
+}
