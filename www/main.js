@@ -41,7 +41,7 @@ const view = {
     bars: $('probabilities'),
     seen: $('seen'),
   }),
-  weights: new WeightsView($('templates')),
+  weights: new WeightsView($('templates'), $('template-caption')),
   results: new TestResultsView(
     { matrix: $('confusion'), gallery: $('mistakes'), summary: $('results-summary') },
     (index) => showTestImage(index),

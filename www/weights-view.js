@@ -13,8 +13,13 @@ function colour(value) {
 }
 
 export class WeightsView {
-  constructor(container) {
+  /**
+   * @param {HTMLElement} container where the pictures go
+   * @param {HTMLElement} caption says what the picture pointed at, tapped or focused shows
+   */
+  constructor(container, caption) {
     this.container = container;
+    this.caption = caption;
     this.canvases = [];
     this.side = 0;
   }
@@ -36,6 +41,11 @@ export class WeightsView {
       const caption = document.createElement('figcaption');
       caption.textContent = String(digit);
       figure.append(canvas, caption);
+      for (const type of ['pointerenter', 'focus', 'click']) {
+        canvas.addEventListener(type, () => {
+          this.caption.textContent = `${text}.`;
+        });
+      }
       return figure;
     });
     this.container.replaceChildren(...this.canvases);

@@ -21,6 +21,8 @@ test('the weights are drawn as ten templates that change with training', async (
   await trainToTheEnd(page);
   assert.ok((await colours()).every((n) => n > 20), 'trained: each template has many shades');
   assert.match(await page.getAttribute('#templates canvas >> nth=3', 'aria-label'), /Template for 3/);
+  await page.click('#templates canvas >> nth=7'); // a tap tells too
+  assert.match(await page.textContent('#template-caption'), /^Template for 7: orange pixels count for a 7/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -177,6 +179,32 @@ test('compare mode trains both softmaxes on the same batches and overlays their 
   assert.match(text, /probabilities that sum to one/);
   const legend = await page.$$eval('#loss-chart .u-legend .u-series', (rows) => rows.map((r) => [r.textContent.trim(), r.classList.contains('u-off')]));
   assert.deepEqual(legend.filter(([label]) => label.includes('softmax')), [['whole-batch softmax', false]], 'shown');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('every control has a name and the page works from the keyboard', async () => {
+  const page = await openPage(shared.browser, shared.site.url);
+  const unnamed = await page.$$eval('input, select, button, canvas[tabindex]', (elements) =>
+    elements
+      .filter((e) => {
+        const label = e.labels?.[0]?.textContent ?? '';
+        return !(label.trim() || e.getAttribute('aria-label') || e.textContent.trim() || e.title);
+      })
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unnamed, []);
+  // Tab to Train and press Enter: training runs without a mouse.
+  await page.focus('input[name="seed"]');
+  let focused = '';
+  for (let i = 0; i < 20 && focused !== 'train-button'; i += 1) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement.id);
+  }
+  assert.equal(focused, 'train-button');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body[data-state="done"]');
+  assert.equal(await page.getAttribute('#prediction-text', 'aria-live'), 'polite');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
