@@ -63,6 +63,13 @@ pub struct Split {
 }
 
 impl Split {
+    /// A split from its design matrix (bias column first) and labels.
+    pub fn new(inputs: Array2<f32>, labels: Vec<u8>) -> Split {
+        assert_eq!(inputs.nrows(), labels.len(), "one label per row");
+        let sparse = SparseRows::from_dense(inputs.as_slice().expect("contiguous inputs"), inputs.ncols());
+        Split { inputs, labels, sparse }
+    }
+
     /// Sample `index`'s row (bias included), sparsely.
     pub fn row(&self, index: usize) -> SparseRow<'_> {
         self.sparse.row(index)
@@ -141,8 +148,7 @@ fn split_with_bias(pixels: &[f32], labels: Vec<u8>, features: usize) -> Split {
         row[0] = 1.0;
         row.as_slice_mut().expect("rows of a fresh array are contiguous")[1..].copy_from_slice(sample);
     }
-    let sparse = SparseRows::from_dense(inputs.as_slice().expect("a fresh array is contiguous"), features + 1);
-    Split { inputs, labels, sparse }
+    Split::new(inputs, labels)
 }
 
 const DATA_ARRAYS: &str = "a data set's .npz must contain X_train, y_train, X_test and y_test";
@@ -174,15 +180,10 @@ pub fn load_npz(bytes: &[u8]) -> Result<Dataset, DataError> {
 
     // Pass 2: read, convert and validate the values.
     let mut notices = Vec::new();
-    let train_pixels = read_pixels(&mut archive, &x_train, &mut notices)?;
-    let test_pixels = read_pixels(&mut archive, &x_test, &mut notices)?;
-    let train_labels = read_labels(&mut archive, &y_train)?;
-    let test_labels = read_labels(&mut archive, &y_test)?;
-
-    let mut data = Dataset::from_parts(&train_pixels, train_labels, &test_pixels, test_labels, features);
-    data.image_shape = image_train.or(data.image_shape);
-    data.notices = notices;
-    Ok(data)
+    let train = Split::new(read_inputs(&mut archive, &x_train, &mut notices)?, read_labels(&mut archive, &y_train)?);
+    let test = Split::new(read_inputs(&mut archive, &x_test, &mut notices)?, read_labels(&mut archive, &y_test)?);
+    let image_shape = image_train.or(square_side(features).map(|s| (s, s)));
+    Ok(Dataset { train, test, features, image_shape, notices })
 }
 
 /// Samples, pixels per sample and (for 3-D arrays) the image's height and width.
@@ -233,25 +234,30 @@ fn check_labels(header: &ArrayHeader, images: &'static str, samples: usize) -> R
     Ok(())
 }
 
-fn read_pixels(archive: &mut Archive, header: &ArrayHeader, notices: &mut Vec<String>) -> Result<Vec<f32>, DataError> {
+/// Reads an images array straight into a design matrix: a row per sample, a bias of 1 then its pixels.
+fn read_inputs(archive: &mut Archive, header: &ArrayHeader, notices: &mut Vec<String>) -> Result<Array2<f32>, DataError> {
     let is_float = header.elem.is_float();
+    let samples = header.shape[0];
     let features: usize = header.shape[1..].iter().product();
-    let (mut pixels, max) = with_values(archive, header, |values| {
-        let mut pixels = Vec::new();
-        let mut max = f64::NEG_INFINITY;
-        for (index, value) in values.enumerate() {
-            let (name, sample, pixel) = (header.name, index / features, index % features);
-            if !value.is_finite() {
-                return Err(DataError::NonFinitePixel { name, value: value.to_string(), sample, pixel });
+    let mut inputs = Array2::<f32>::zeros((samples, features + 1));
+    let max = {
+        let cells = inputs.as_slice_mut().expect("a fresh array is contiguous");
+        with_values(archive, header, |values| {
+            let mut max = f64::NEG_INFINITY;
+            for (index, value) in values.enumerate() {
+                let (name, sample, pixel) = (header.name, index / features, index % features);
+                if !value.is_finite() {
+                    return Err(DataError::NonFinitePixel { name, value: value.to_string(), sample, pixel });
+                }
+                if !is_float && !(0.0..=255.0).contains(&value) {
+                    return Err(DataError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
+                }
+                max = max.max(value);
+                cells[sample * (features + 1) + pixel + 1] = value as f32;
             }
-            if !is_float && !(0.0..=255.0).contains(&value) {
-                return Err(DataError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
-            }
-            max = max.max(value);
-            pixels.push(value as f32);
-        }
-        Ok((pixels, max))
-    })??;
+            Ok(max)
+        })??
+    };
     // Integers are 0..255 grey levels; floats are taken as they are unless they plainly are grey levels too.
     if !is_float || max > 1.0 {
         if is_float {
@@ -260,10 +266,10 @@ fn read_pixels(archive: &mut Archive, header: &ArrayHeader, notices: &mut Vec<St
                 header.name
             ));
         }
-        let scale = 1.0 / 255.0;
-        pixels.iter_mut().for_each(|p| *p *= scale);
+        inputs.mapv_inplace(|p| p / 255.0);
     }
-    Ok(pixels)
+    inputs.column_mut(0).fill(1.0);
+    Ok(inputs)
 }
 
 fn read_labels(archive: &mut Archive, header: &ArrayHeader) -> Result<Vec<u8>, DataError> {

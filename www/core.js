@@ -3,9 +3,16 @@ import init, { Trainer, preprocessDigit } from './pkg/mnist_logreg.js';
 
 let ready;
 
-/** Loads and instantiates the wasm module once; later calls return the same promise. */
+/**
+ * Loads and instantiates the wasm module once; later calls return the same promise. `memoryBytes()` tells
+ * the size of the module's memory (for the long-session test and the benchmark, via `window.mnistLogreg`).
+ */
 export function loadCore() {
-  ready ??= init().then(() => ({ Trainer, preprocessDigit }));
+  ready ??= init().then((wasm) => {
+    const memoryBytes = () => wasm.memory.buffer.byteLength;
+    window.mnistLogreg = { memoryBytes };
+    return { Trainer, preprocessDigit, memoryBytes };
+  });
   return ready;
 }
 
