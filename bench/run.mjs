@@ -105,6 +105,7 @@ function wasmSize() {
 
 const k = (value) => `${Math.round(value / 1000).toLocaleString('en')}k`;
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+const mib = (bytes) => `${Math.round(bytes / 2 ** 20)} MiB`;
 const pct = (a, b) => `${Math.round((100 * a) / b)} %`;
 
 function frameShares({ loop, medianFrameMs }) {
@@ -136,6 +137,7 @@ function table(r) {
     `| frame interval: median / 95th percentile / max | ${r.page.medianFrameMs.toFixed(1)} / ${r.page.p95FrameMs.toFixed(1)} / ${r.page.maxFrameMs.toFixed(1)} ms over ${r.page.frames} frames | p95 ≤ 20 ms |`,
     `| long tasks (> 50 ms) while training | ${r.page.longTasks} | 0 |`,
     `| page usable (bundled data loaded, Train enabled) after navigation | ${Math.round(r.page.usableMs)} ms | ≤ 1000 ms |`,
+    `| wasm memory after loading and training the bundled 8k / the full MNIST's size (60k + 10k) | ${mib(r.wasm8k.wasmMemoryBytes)} / ${mib(r.wasmFull.wasmMemoryBytes)} (loading took ${Math.round(r.wasmFull.loadMs)} ms) | |`,
     `| wasm size: raw / gzip -9 | ${(r.wasmSize.bytes / 1024).toFixed(0)} KB / ${(r.wasmSize.gzipBytes / 1024).toFixed(0)} KB | ≤ 250 KB gzipped |`,
   ];
   return lines.join('\n');
@@ -158,6 +160,8 @@ async function main() {
     results.wasm8k = await inPage(browser, `${site.url}bench/wasm.html?epochs=30&data=results/mnist_8k.npz`);
     log('wasm on 64k');
     results.wasm64k = await inPage(browser, `${site.url}bench/wasm.html?epochs=5&warmup=2&data=results/mnist_64k.npz`);
+    log('wasm on the full MNIST size: memory');
+    results.wasmFull = await inPage(browser, `${site.url}bench/wasm.html?epochs=1&warmup=0&data=results/mnist_full_size.npz`);
     log('TF.js on 8k');
     results.tfjs8k = await inPage(browser, `${site.url}bench/tfjs.html?epochs=3&data=mnist_8k`);
     log('TF.js on 64k');

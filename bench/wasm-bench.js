@@ -8,9 +8,11 @@ async function run() {
   const data = query.get('data') ?? '../data/mini_mnist.npz';
   const epochs = Number(query.get('epochs') ?? 10);
   const warmup = Number(query.get('warmup') ?? 10);
-  await init();
+  const wasm = await init();
   const bytes = new Uint8Array(await (await fetch(data)).arrayBuffer());
+  const loadStarted = performance.now();
   const trainer = Trainer.fromNpz(bytes, { learningRate: 0.1, batchSize: 256, epochs: warmup + epochs, seed: 0, softmax: 'row' });
+  const loadMs = performance.now() - loadStarted;
   const { trainSamples: samples, testSamples } = trainer.datasetInfo();
   const perEpoch = [];
   let progress = trainer.step(0);
@@ -40,7 +42,8 @@ async function run() {
     testAccuracy: evaluation.testAccuracy,
     testSetEvaluationMs: evaluationMs,
     testSamples,
-    memoryBytes: performance.memory?.usedJSHeapSize,
+    loadMs,
+    wasmMemoryBytes: wasm.memory.buffer.byteLength,
   };
 }
 

@@ -235,29 +235,32 @@ fn check_labels(header: &ArrayHeader, images: &'static str, samples: usize) -> R
 }
 
 /// Reads an images array straight into a design matrix: a row per sample, a bias of 1 then its pixels.
-fn read_inputs(archive: &mut Archive, header: &ArrayHeader, notices: &mut Vec<String>) -> Result<Array2<f32>, DataError> {
+fn read_inputs(
+    archive: &mut Archive,
+    header: &ArrayHeader,
+    notices: &mut Vec<String>,
+) -> Result<Array2<f32>, DataError> {
     let is_float = header.elem.is_float();
     let samples = header.shape[0];
     let features: usize = header.shape[1..].iter().product();
-    let mut inputs = Array2::<f32>::zeros((samples, features + 1));
-    let max = {
+    // The matrix is allocated only once the values have arrived (a header alone proves nothing).
+    let (mut inputs, max) = with_values(archive, header, |values| {
+        let mut inputs = Array2::<f32>::zeros((samples, features + 1));
         let cells = inputs.as_slice_mut().expect("a fresh array is contiguous");
-        with_values(archive, header, |values| {
-            let mut max = f64::NEG_INFINITY;
-            for (index, value) in values.enumerate() {
-                let (name, sample, pixel) = (header.name, index / features, index % features);
-                if !value.is_finite() {
-                    return Err(DataError::NonFinitePixel { name, value: value.to_string(), sample, pixel });
-                }
-                if !is_float && !(0.0..=255.0).contains(&value) {
-                    return Err(DataError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
-                }
-                max = max.max(value);
-                cells[sample * (features + 1) + pixel + 1] = value as f32;
+        let mut max = f64::NEG_INFINITY;
+        for (index, value) in values.enumerate() {
+            let (name, sample, pixel) = (header.name, index / features, index % features);
+            if !value.is_finite() {
+                return Err(DataError::NonFinitePixel { name, value: value.to_string(), sample, pixel });
             }
-            Ok(max)
-        })??
-    };
+            if !is_float && !(0.0..=255.0).contains(&value) {
+                return Err(DataError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
+            }
+            max = max.max(value);
+            cells[sample * (features + 1) + pixel + 1] = value as f32;
+        }
+        Ok((inputs, max))
+    })??;
     // Integers are 0..255 grey levels; floats are taken as they are unless they plainly are grey levels too.
     if !is_float || max > 1.0 {
         if is_float {

@@ -198,7 +198,9 @@ fn parse_descr(name: &'static str, descr: &PyValue) -> Result<(String, Elem), Da
 fn read_array<T: ReadableElement>(archive: &mut Archive, header: &ArrayHeader) -> Result<ArrayD<T>, DataError> {
     let corrupt = |reason: String| DataError::Corrupt { name: header.name, reason };
     let file = archive.by_name(&header.entry).map_err(|e| corrupt(e.to_string()))?;
-    let mut bytes = Vec::with_capacity(header.npy_bytes);
+    // Reserve what the header announced, but never more than the archive says the entry holds: a header
+    // may claim more data than there is, and the buffer should only grow with what really arrives.
+    let mut bytes = Vec::with_capacity(header.npy_bytes.min(file.size() as usize));
     // One byte more than expected is enough to tell "too long" from "exact" without reading a bomb.
     file.take(header.npy_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| corrupt(e.to_string()))?;
     if bytes.len() != header.npy_bytes {

@@ -10,8 +10,7 @@ use crate::model::{Model, SoftmaxMode};
 use crate::npz::{has_array, open_archive, read_header, with_values, Archive};
 use crate::trainer::{Schedule, TrainConfig};
 use ndarray::arr0;
-use ndarray_npy::NpzWriter;
-use std::io::Cursor;
+use ndarray_npy::WriteNpyExt;
 
 const MODEL_ARRAYS: &str = "a model's .npz must contain A, the 10×(D+1) weights saved by this page";
 
@@ -24,23 +23,70 @@ pub struct SavedModel {
     pub test_accuracy: Option<f32>,
 }
 
-/// The model and its settings as the bytes of a compressed `.npz`.
+/// The model and its settings as the bytes of an `.npz`.
 pub fn export_npz(model: &Model, config: &TrainConfig, test_accuracy: Option<f32>) -> Vec<u8> {
-    let write = || -> Result<Vec<u8>, ndarray_npy::WriteNpzError> {
-        let mut npz = NpzWriter::new_compressed(Cursor::new(Vec::new()));
-        npz.add_array("A", &model.weights())?;
-        npz.add_array("learning_rate", &arr0(f64::from(config.learning_rate)))?;
-        npz.add_array("batch_size", &arr0(config.batch_size as i64))?;
-        npz.add_array("epochs", &arr0(config.epochs as i64))?;
-        npz.add_array("seed", &arr0(config.seed as i64))?;
-        npz.add_array("softmax_batch", &arr0(u8::from(config.softmax == SoftmaxMode::Batch)))?;
-        npz.add_array("weight_decay", &arr0(f64::from(config.weight_decay)))?;
-        npz.add_array("schedule_cosine", &arr0(u8::from(config.schedule == Schedule::Cosine)))?;
-        npz.add_array("test_accuracy", &arr0(test_accuracy.map_or(f64::NAN, f64::from)))?;
-        Ok(npz.finish()?.into_inner())
+    let npy = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), ndarray_npy::WriteNpyError>| {
+        let mut bytes = Vec::new();
+        write(&mut bytes).expect("writing a plain array into memory cannot fail");
+        bytes
     };
-    // Writing plain arrays into memory cannot fail.
-    write().expect("an in-memory .npz is always writable")
+    let entries = [
+        ("A.npy", npy(&|out| model.weights().write_npy(out))),
+        ("learning_rate.npy", npy(&|out| arr0(f64::from(config.learning_rate)).write_npy(out))),
+        ("batch_size.npy", npy(&|out| arr0(config.batch_size as i64).write_npy(out))),
+        ("epochs.npy", npy(&|out| arr0(config.epochs as i64).write_npy(out))),
+        ("seed.npy", npy(&|out| arr0(config.seed as i64).write_npy(out))),
+        ("softmax_batch.npy", npy(&|out| arr0(u8::from(config.softmax == SoftmaxMode::Batch)).write_npy(out))),
+        ("weight_decay.npy", npy(&|out| arr0(f64::from(config.weight_decay)).write_npy(out))),
+        ("schedule_cosine.npy", npy(&|out| arr0(u8::from(config.schedule == Schedule::Cosine)).write_npy(out))),
+        ("test_accuracy.npy", npy(&|out| arr0(test_accuracy.map_or(f64::NAN, f64::from)).write_npy(out))),
+    ];
+    stored_zip(&entries)
+}
+
+/// A zip archive of `entries`, stored uncompressed (what `np.savez` writes). Written here rather than with
+/// the zip crate, whose writer would add some 200 KB to the wasm for 31 KB of weights.
+fn stored_zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let (mut archive, mut directory) = (Vec::new(), Vec::new());
+    for (name, data) in entries {
+        let offset = archive.len() as u32;
+        let (crc, size, name_len) = (crc32fast::hash(data), data.len() as u32, name.len() as u16);
+        // Version 2.0, no flags, stored, no date (1980-01-01), then CRC and sizes.
+        let fields = |out: &mut Vec<u8>| {
+            for value in [20u16, 0, 0, 0, 0x21] {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+            for value in [crc, size, size] {
+                out.extend_from_slice(&value.to_le_bytes());
+            }
+            out.extend_from_slice(&name_len.to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+        };
+        archive.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        fields(&mut archive);
+        archive.extend_from_slice(name.as_bytes());
+        archive.extend_from_slice(data);
+        directory.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        directory.extend_from_slice(&20u16.to_le_bytes()); // made by version 2.0
+        fields(&mut directory);
+        for value in [0u16, 0, 0] {
+            directory.extend_from_slice(&value.to_le_bytes()); // comment, disk, internal attributes
+        }
+        directory.extend_from_slice(&0u32.to_le_bytes()); // external attributes
+        directory.extend_from_slice(&offset.to_le_bytes());
+        directory.extend_from_slice(name.as_bytes());
+    }
+    let (directory_offset, directory_size) = (archive.len() as u32, directory.len() as u32);
+    archive.extend_from_slice(&directory);
+    archive.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    let count = entries.len() as u16;
+    for value in [0u16, 0, count, count] {
+        archive.extend_from_slice(&value.to_le_bytes());
+    }
+    archive.extend_from_slice(&directory_size.to_le_bytes());
+    archive.extend_from_slice(&directory_offset.to_le_bytes());
+    archive.extend_from_slice(&0u16.to_le_bytes()); // no comment
+    archive
 }
 
 /// Reads a model saved by [`export_npz`] (or any `.npz` with a fitting `A`) for images of `features` pixels.

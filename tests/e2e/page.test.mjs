@@ -159,7 +159,11 @@ test('50 cycles of load, train, reset and draw leave the wasm memory flat', asyn
     await page.click('#clear-button');
     memory.push(await page.evaluate(() => window.mnistLogreg.memoryBytes()));
   }
-  assert.equal(memory[49], memory[9], `wasm memory after 10 cycles ${memory[9]} and after 50 ${memory[49]}`);
+  // wasm memory only grows; after warming up it may still step once or twice as the allocator's free
+  // space fragments (measured: +6 MiB twice, then flat), but a leaked data set or trainer would add
+  // ~44 MiB every cycle.
+  const growth = memory[49] - memory[9];
+  assert.ok(growth <= 16 * 2 ** 20, `wasm memory grew ${growth} bytes from cycle 10 to 50: ${memory.map((m) => m >> 20)}`);
   // Two data sets live at once while a new file replaces the old (each ~44 MB: dense and sparse copies of
   // 10,000 images), plus the decompression buffers: measured 119 MiB.
   assert.ok(memory[49] < 160 * 2 ** 20, `wasm memory ${memory[49]} bytes`);

@@ -1,0 +1,137 @@
+//! Fuzzing the loaders: real `.npz` files (the loader fixtures, made by numpy) mutated at random bytes,
+//! truncated, or spliced, must never panic, and must never allocate far beyond what the bytes could hold.
+//! `make test` runs a few hundred cases; run longer with `PROPTEST_CASES=100000 cargo test --release --test
+//! fuzz_loader`. Every failure proptest finds is saved in `tests/fuzz_loader.proptest-regressions` and
+//! replayed first on every run: commit that file.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use mnist_logreg::load_npz;
+use mnist_logreg::persist::import_npz;
+use proptest::prelude::*;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+/// Counts the bytes each thread holds (tests run on several threads), to catch an allocation sized from
+/// a header rather than from the data.
+struct Counting;
+
+thread_local! {
+    static HELD: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = HELD.try_with(|held| {
+            held.set(held.get() + layout.size() as isize);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(held.get())));
+        });
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let _ = HELD.try_with(|held| held.set(held.get() - layout.size() as isize));
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn seeds() -> &'static Vec<Vec<u8>> {
+    static SEEDS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/loader");
+        let mut paths: Vec<_> = std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().path()).collect();
+        paths.push(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/model_from_numpy.npz").into());
+        paths.sort();
+        paths.iter().map(|p| std::fs::read(p).unwrap()).collect()
+    })
+}
+
+/// Loads `bytes` both ways and returns the most memory held meanwhile beyond what was held before.
+fn peak_while_loading(bytes: &[u8]) -> usize {
+    let before = HELD.with(Cell::get);
+    PEAK.with(|peak| peak.set(before));
+    let _ = load_npz(bytes);
+    let _ = import_npz(bytes, 784);
+    (PEAK.with(Cell::get) - before).max(0) as usize
+}
+
+/// Deflate expands at most about 1032:1; add room for the decoded arrays and the design matrix.
+fn allowance(len: usize) -> usize {
+    64 * 1024 * 1024 + len * 1032 * 5
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_files_are_refused_or_loaded_never_a_panic(
+        seed in any::<prop::sample::Index>(),
+        mutations in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..24),
+        cut in prop::option::of(any::<prop::sample::Index>()),
+    ) {
+        let mut bytes = seed.get(seeds()).clone();
+        for (position, value) in &mutations {
+            let index = position.index(bytes.len());
+            bytes[index] = *value;
+        }
+        if let Some(cut) = cut {
+            bytes.truncate(cut.index(bytes.len() + 1));
+        }
+        let peak = peak_while_loading(&bytes);
+        prop_assert!(peak <= allowance(bytes.len()), "{peak} bytes held for a {}-byte file", bytes.len());
+    }
+
+    #[test]
+    fn headers_with_any_numbers_are_refused_or_loaded(
+        seed in any::<prop::sample::Index>(),
+        shape in prop::collection::vec(any::<u64>(), 0..5),
+    ) {
+        // Rewrite the shape of every stored .npy header to arbitrary numbers (uncompressed seeds only).
+        let mut bytes = seed.get(seeds()).clone();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(at) = text.find("'shape': (") {
+            let end = text[at..].find(')').map_or(at, |e| at + e);
+            let dims: Vec<String> = shape.iter().map(u64::to_string).collect();
+            let replacement = format!("'shape': ({},", dims.join(", "));
+            let width = end - at;
+            let mut field = replacement.into_bytes();
+            field.resize(width, b' ');
+            field.truncate(width);
+            bytes[at..end].copy_from_slice(&field);
+        }
+        let peak = peak_while_loading(&bytes);
+        prop_assert!(peak <= allowance(bytes.len()), "{peak} bytes held for a {}-byte file", bytes.len());
+    }
+}
+
+#[test]
+fn random_bytes_and_empty_input_are_refused() {
+    assert!(load_npz(&[]).is_err());
+    assert!(import_npz(&[], 784).is_err());
+    let noise: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    assert!(load_npz(&noise).is_err());
+}
+
+#[test]
+fn a_header_claiming_far_more_data_than_the_file_holds_does_not_reserve_it() {
+    // numpy's own uncompressed file, its X_train and y_train headers edited to claim 60,000 samples (188 MB
+    // of float32, within every limit) while the entries still hold 20.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/loader/ok_uncompressed_float32_2d.npz");
+    let mut bytes = std::fs::read(path).unwrap();
+    for (from, to) in [
+        (b"'shape': (20, 784), }   ".as_slice(), b"'shape': (60000, 784), }".as_slice()),
+        (b"'shape': (20,), }   ".as_slice(), b"'shape': (60000,), }".as_slice()),
+    ] {
+        let at = bytes.windows(from.len()).position(|w| w == from).expect("the header");
+        bytes[at..at + from.len()].copy_from_slice(to);
+    }
+    let message = load_npz(&bytes).unwrap_err().to_string();
+    assert!(message.contains("X_train") && message.contains("truncated or corrupt"), "{message}");
+    let peak = peak_while_loading(&bytes);
+    assert!(peak < 16 * 1024 * 1024, "{peak} bytes held for a {}-byte file", bytes.len());
+}
