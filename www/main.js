@@ -12,8 +12,8 @@ import { TestResultsView } from './test-results-view.js';
 import { TrainingLoop } from './training-loop.js';
 import { copyLink, settingsFromUrl, settingsToUrl } from './url-settings.js';
 import { WeightsView } from './weights-view.js';
+import { $, compact, percent, setStat, showNotice } from './page-text.js';
 
-const $ = (id) => document.getElementById(id);
 const VIEW_REFRESH_MS = 100;
 const RESULTS_REFRESH_MS = 500;
 const BUNDLED_NAME = 'Bundled mini-MNIST';
@@ -51,16 +51,6 @@ const view = {
   buttons: { train: $('train-button'), pause: $('pause-button'), reset: $('reset-button') },
   dataElements: { summary: $('data-summary'), counts: $('class-counts'), notice: $('data-notice') },
 };
-
-const percent = (value) => `${(value * 100).toFixed(1)} %`;
-const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
-
-function setStat(id, text, value) {
-  const element = $(id);
-  element.textContent = text;
-  if (value === undefined) delete element.dataset.value;
-  else element.dataset.value = String(value);
-}
 
 function setState(state) {
   app.state = state;
@@ -120,11 +110,6 @@ function adoptTrainer(trainer, options) {
 }
 
 const isTrained = () => app.imported || Boolean(app.progress && app.progress.totalBatches > 0);
-
-function showNotice(text) {
-  $('model-notice').textContent = text;
-  $('model-notice').hidden = !text;
-}
 
 let resultsShownAt = 0;
 
@@ -261,8 +246,9 @@ function startTraining() {
       });
       if (!kept) showNotice('This browser would not keep the model; save it as a file to keep it.');
     },
-    onError(message) {
-      showError($('train-error'), `Training stopped: ${message}`);
+    onError(error) {
+      if (recoverFrom(error)) return;
+      showError($('train-error'), `Training stopped: ${messageOf(error)}`);
       setState('done');
     },
   }, app.twin);
@@ -337,7 +323,38 @@ function restoreKeptModel() {
   if (!importModel(kept.npz, 'the model you trained last time', true)) forgetModel();
 }
 
+/** Whether an error came from the wasm core failing (a Rust panic traps; a broken handle refuses calls). */
+const isCoreFailure = (error) =>
+  error instanceof WebAssembly.RuntimeError || /null pointer passed to rust|recursive use of an object/.test(String(error));
+
+/**
+ * Errors that escape from the core are caught here: the page says what happened, replaces the broken
+ * trainer with a fresh one on the same data (bringing back the kept model if there is one) and goes on.
+ */
+function recoverFrom(error) {
+  if (!isCoreFailure(error) || !app.data) return false;
+  app.loop?.pause();
+  app.loop = null;
+  app.trainer = null; // broken: not freed, as it cannot be used at all
+  app.twin = null;
+  try {
+    const options = JSON.parse(app.trainerOptions);
+    adoptTrainer(makeTrainer(app.data.bytes, options), options);
+    restoreKeptModel();
+    showError($('train-error'), `The model stopped working (${messageOf(error)}). The page started it again on the same data.`);
+  } catch (again) {
+    showError($('train-error'), `The model stopped working and could not be restarted: ${messageOf(again)}. Reload the page.`);
+  }
+  return true;
+}
+
 async function boot() {
+  window.addEventListener('error', (event) => {
+    if (recoverFrom(event.error)) event.preventDefault();
+  });
+  window.addEventListener('unhandledrejection', (event) => {
+    if (recoverFrom(event.reason)) event.preventDefault();
+  });
   setState('loading');
   view.pad = new DrawingPad($('pad'), schedulePadRead);
   $('clear-button').addEventListener('click', () => view.pad.clear());

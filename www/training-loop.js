@@ -26,7 +26,7 @@ export class TrainingLoop {
   /**
    * @param {object} trainer a wasm `Trainer`
    * @param {object} handlers `onBatches(progress, samplesPerSecond, twinProgress)`,
-   *   `onEvaluation(result, twinResult)`, `onFinish()`, `onError(message)`
+   *   `onEvaluation(result, twinResult)`, `onFinish()`, `onError(error)`
    * @param {object|null} twin a second `Trainer` with the same data, seed and batch size (so the same
    *   batches) stepped alongside, for comparison; its results go to the handlers too
    */
@@ -106,7 +106,7 @@ export class TrainingLoop {
       if (this.finalEvaluation) this.continueFinalEvaluation(deadline);
     } catch (error) {
       this.running = false;
-      this.handlers.onError(error instanceof Error ? error.message : String(error));
+      this.handlers.onError(error);
       return;
     }
     this.stats.frames += 1;

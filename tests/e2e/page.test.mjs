@@ -79,6 +79,27 @@ test('a learning rate that overflows stops training with advice, and the page go
   await page.context().close();
 });
 
+test('when the core fails the page says so, restarts it on the same data and goes on', async () => {
+  const page = await openPage(shared.browser, shared.site.url);
+  await trainToTheEnd(page);
+  const trained = await number(page, '#stat-test-accuracy');
+  // Break the trainer behind the page's back, as a panic inside wasm would.
+  await page.evaluate(() => window.trainingLoop.trainer.free());
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  const error = page.locator('#train-error');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /^The model stopped working \(.*\)\. The page started it again on the same data\.$/);
+  assert.match(await page.textContent('#model-notice'), /^Loaded the model you trained last time/, 'the kept model is back');
+  assert.equal(await number(page, '#stat-test-accuracy'), trained);
+  await page.click('#clear-button');
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit === '1');
+  await trainToTheEnd(page);
+  assert.ok((await number(page, '#stat-test-accuracy')) >= 0.86, 'and it trains again');
+  assert.ok(page.problems.every((p) => /null pointer passed to rust/.test(p)), page.problems.join('\n'));
+  await page.context().close();
+});
+
 test('a corrupt upload shows a readable error and the previous data and model stay', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
