@@ -15,7 +15,8 @@ import { WeightsView } from './weights-view.js';
 import { $, compact, percent, setStat, showNotice } from './page-text.js';
 
 const VIEW_REFRESH_MS = 100;
-const RESULTS_REFRESH_MS = 500;
+const RESULTS_REFRESH_MS = 1000;
+const WEIGHTS_REFRESH_MS = 250;
 const BUNDLED_NAME = 'Bundled mini-MNIST';
 
 const app = {
@@ -176,6 +177,7 @@ function freshRun(force = false) {
 }
 
 let viewRefreshedAt = 0;
+let weightsShownAt = 0;
 
 /**
  * Shows the training's progress, at most every VIEW_REFRESH_MS while it runs (or at once with `now`): every
@@ -189,7 +191,10 @@ function refreshTrainingView(now = false) {
   if (progress) setStat('stat-loss', Number.isFinite(progress.loss) ? progress.loss.toFixed(3) : '—', progress.loss);
   if (samplesPerSecond) setStat('stat-speed', `${compact.format(samplesPerSecond)} images/s`, samplesPerSecond);
   view.charts.redraw(now);
-  if (app.trainer) view.weights.show(app.trainer.weights(), app.info.imageShape);
+  if (app.trainer && (now || performance.now() - weightsShownAt >= WEIGHTS_REFRESH_MS)) {
+    weightsShownAt = performance.now();
+    view.weights.show(app.trainer.weights(), app.info.imageShape);
+  }
   $('export-button').disabled = !isTrained() || app.state === 'running';
   showProgress();
   updatePrediction();
