@@ -116,11 +116,17 @@ fn a_buffer_that_does_not_match_its_size_is_refused() {
     assert!(preprocess_digit(&[], 0, 0).unwrap_err().to_string().contains("between 1 and"));
 }
 
+/// A trainer run to the end on the bundled data with `config`.
+fn trained(config: TrainConfig) -> Trainer {
+    let data = load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap();
+    let mut trainer = Trainer::new(data, config).unwrap();
+    trainer.step(usize::MAX);
+    trainer
+}
+
 #[test]
 fn mnist_digits_drawn_large_and_off_centre_come_back_as_mnist() {
-    let data = load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap();
-    let mut trainer = Trainer::new(data, TrainConfig::default()).unwrap();
-    trainer.step(usize::MAX);
+    let trainer = trained(TrainConfig::default());
     let test = &trainer.data().test;
     let (scale, width, height, left, top) = (10, 420, 360, 57, 23);
     let (mut right_original, mut right_redrawn, mut total_diff) = (0, 0, 0.0);
@@ -155,9 +161,7 @@ fn mnist_digits_drawn_large_and_off_centre_come_back_as_mnist() {
 #[test]
 fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
     use mnist_logreg::strokes::{draw, Drawing};
-    let data = load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap();
-    let mut trainer = Trainer::new(data, TrainConfig::best()).unwrap();
-    trainer.step(usize::MAX);
+    let trainer = trained(TrainConfig::best());
     let test = &trainer.data().test;
     let samples = 400;
     let guess = |p: &[f32]| {
