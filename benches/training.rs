@@ -36,7 +36,7 @@ fn benches(c: &mut Criterion) {
     });
 
     group.throughput(Throughput::Elements(1));
-    let pixels: Vec<f32> = data.test.inputs.row(0).iter().skip(1).copied().collect();
+    let pixels = data.test.pixels(0);
     group.bench_function("predict_one", |b| b.iter(|| trainer.model().predict(&pixels)));
     group.finish();
 }

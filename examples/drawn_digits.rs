@@ -33,7 +33,7 @@ fn main() {
             let field = 28.0 * scale;
             let mut right = 0;
             for index in 0..test.len() {
-                let pixels: Vec<f32> = test.inputs.row(index).iter().skip(1).copied().collect();
+                let pixels = test.pixels(index);
                 // A different place for each digit, with its box inside the pad.
                 let room = CANVAS as f32 - 20.0 * scale;
                 let left = (index * 37 % 101) as f32 / 100.0 * room - 4.0 * scale;

@@ -6,7 +6,6 @@
 
 use crate::kernels::{SparseRow, SparseRows};
 use crate::npz::{open_archive, read_header, with_values, Archive, ArrayHeader};
-use ndarray::Array2;
 use thiserror::Error;
 
 /// Largest number of pixels (samples × features) accepted in `X_train` and `X_test` together:
@@ -52,22 +51,23 @@ pub enum DataError {
     Corrupt { name: &'static str, reason: String },
 }
 
-/// One set of samples. `inputs` is the design matrix with the bias column of ones prepended:
-/// row i is `[1, x_i1, …, x_iD]`, so it multiplies directly with the K×(D+1) weights.
+/// One set of samples, kept sparsely: row i is the design-matrix row `[1, x_i1, …, x_iD]` (the bias of one
+/// prepended, so it multiplies directly with the K×(D+1) weights) with its zeros left out. A blank pixel
+/// costs nothing, which is what makes MNIST cheap to hold and to train on.
 #[derive(Debug, Clone)]
 pub struct Split {
-    pub inputs: Array2<f32>,
     pub labels: Vec<u8>,
-    /// The same rows, sparsely: what the kernels read, skipping the blank pixels.
     pub sparse: SparseRows,
+    /// Pixels per sample (D), without the bias.
+    pub features: usize,
 }
 
 impl Split {
-    /// A split from its design matrix (bias column first) and labels.
-    pub fn new(inputs: Array2<f32>, labels: Vec<u8>) -> Split {
-        assert_eq!(inputs.nrows(), labels.len(), "one label per row");
-        let sparse = SparseRows::from_dense(inputs.as_slice().expect("contiguous inputs"), inputs.ncols());
-        Split { inputs, labels, sparse }
+    /// Sample `index`'s pixels, all D of them (without the bias).
+    pub fn pixels(&self, index: usize) -> Vec<f32> {
+        let mut row = self.sparse.dense_row(index, self.features + 1);
+        row.remove(0);
+        row
     }
 
     /// Sample `index`'s row (bias included), sparsely.
@@ -141,14 +141,12 @@ fn square_side(features: usize) -> Option<usize> {
 }
 
 fn split_with_bias(pixels: &[f32], labels: Vec<u8>, features: usize) -> Split {
-    let rows = labels.len();
-    assert_eq!(pixels.len(), rows * features, "pixels and labels disagree");
-    let mut inputs = Array2::<f32>::zeros((rows, features + 1));
-    for (mut row, sample) in inputs.rows_mut().into_iter().zip(pixels.chunks_exact(features)) {
-        row[0] = 1.0;
-        row.as_slice_mut().expect("rows of a fresh array are contiguous")[1..].copy_from_slice(sample);
+    assert_eq!(pixels.len(), labels.len() * features, "pixels and labels disagree");
+    let mut sparse = SparseRows::default();
+    for sample in pixels.chunks_exact(features.max(1)).take(labels.len()) {
+        sparse.push_row(std::iter::once((0, 1.0)).chain(sample.iter().enumerate().map(|(i, &v)| (i + 1, v))));
     }
-    Split::new(inputs, labels)
+    Split { labels, sparse, features }
 }
 
 const DATA_ARRAYS: &str = "a data set's .npz must contain X_train, y_train, X_test and y_test";
@@ -180,8 +178,16 @@ pub fn load_npz(bytes: &[u8]) -> Result<Dataset, DataError> {
 
     // Pass 2: read, convert and validate the values.
     let mut notices = Vec::new();
-    let train = Split::new(read_inputs(&mut archive, &x_train, &mut notices)?, read_labels(&mut archive, &y_train)?);
-    let test = Split::new(read_inputs(&mut archive, &x_test, &mut notices)?, read_labels(&mut archive, &y_test)?);
+    let train = Split {
+        sparse: read_inputs(&mut archive, &x_train, &mut notices)?,
+        labels: read_labels(&mut archive, &y_train)?,
+        features,
+    };
+    let test = Split {
+        sparse: read_inputs(&mut archive, &x_test, &mut notices)?,
+        labels: read_labels(&mut archive, &y_test)?,
+        features,
+    };
     let image_shape = image_train.or(square_side(features).map(|s| (s, s)));
     Ok(Dataset { train, test, features, image_shape, notices })
 }
@@ -235,19 +241,19 @@ fn check_labels(header: &ArrayHeader, images: &'static str, samples: usize) -> R
 }
 
 /// Reads an images array straight into a design matrix: a row per sample, a bias of 1 then its pixels.
+/// Reads an images array straight into sparse design-matrix rows: a bias of 1, then the non-zero pixels.
 fn read_inputs(
     archive: &mut Archive,
     header: &ArrayHeader,
     notices: &mut Vec<String>,
-) -> Result<Array2<f32>, DataError> {
+) -> Result<SparseRows, DataError> {
     let is_float = header.elem.is_float();
-    let samples = header.shape[0];
     let features: usize = header.shape[1..].iter().product();
-    // The matrix is allocated only once the values have arrived (a header alone proves nothing).
-    let (mut inputs, max) = with_values(archive, header, |values| {
-        let mut inputs = Array2::<f32>::zeros((samples, features + 1));
-        let cells = inputs.as_slice_mut().expect("a fresh array is contiguous");
+    // The rows are built only once the values have arrived (a header alone proves nothing).
+    let (mut rows, max) = with_values(archive, header, |values| {
+        let mut rows = SparseRows::default();
         let mut max = f64::NEG_INFINITY;
+        let mut row = Vec::with_capacity(features);
         for (index, value) in values.enumerate() {
             let (name, sample, pixel) = (header.name, index / features, index % features);
             if !value.is_finite() {
@@ -257,9 +263,13 @@ fn read_inputs(
                 return Err(DataError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
             }
             max = max.max(value);
-            cells[sample * (features + 1) + pixel + 1] = value as f32;
+            row.push(value as f32);
+            if row.len() == features {
+                rows.push_row(std::iter::once((0, 1.0)).chain(row.iter().enumerate().map(|(i, &v)| (i + 1, v))));
+                row.clear();
+            }
         }
-        Ok((inputs, max))
+        Ok((rows, max))
     })??;
     // Integers are 0..255 grey levels; floats are taken as they are unless they plainly are grey levels too.
     if !is_float || max > 1.0 {
@@ -269,10 +279,11 @@ fn read_inputs(
                 header.name
             ));
         }
-        inputs.mapv_inplace(|p| p / 255.0);
+        // The bias is scaled too; it is put back to 1 below.
+        rows.scale(1.0 / 255.0);
+        rows.reset_bias();
     }
-    inputs.column_mut(0).fill(1.0);
-    Ok(inputs)
+    Ok(rows)
 }
 
 fn read_labels(archive: &mut Archive, header: &ArrayHeader) -> Result<Vec<u8>, DataError> {

@@ -32,17 +32,47 @@ impl SparseRows {
     pub fn from_dense(values: &[f32], width: usize) -> SparseRows {
         let mut rows = SparseRows { offsets: vec![0], ..SparseRows::default() };
         for row in values.chunks_exact(width.max(1)) {
-            for (index, &value) in row.iter().enumerate().filter(|(_, &v)| v != 0.0) {
-                rows.indices.push(index as u32);
-                rows.values.push(value);
-            }
-            rows.offsets.push(rows.indices.len());
+            rows.push_row(row.iter().copied().enumerate());
         }
         rows
     }
 
+    /// Appends a row given as (position, value) pairs in increasing position; zeros are skipped.
+    pub fn push_row(&mut self, values: impl Iterator<Item = (usize, f32)>) {
+        if self.offsets.is_empty() {
+            self.offsets.push(0);
+        }
+        for (index, value) in values.filter(|&(_, v)| v != 0.0) {
+            self.indices.push(index as u32);
+            self.values.push(value);
+        }
+        self.offsets.push(self.indices.len());
+    }
+
+    /// Sets the first value of every row back to 1: the bias, after a [`SparseRows::scale`].
+    pub fn reset_bias(&mut self) {
+        for &start in &self.offsets[..self.offsets.len().saturating_sub(1)] {
+            self.values[start] = 1.0;
+        }
+    }
+
+    /// Multiplies every stored value by `factor`.
+    pub fn scale(&mut self, factor: f32) {
+        self.values.iter_mut().for_each(|v| *v *= factor);
+    }
+
+    /// Row `index` written out in full, `width` values.
+    pub fn dense_row(&self, index: usize, width: usize) -> Vec<f32> {
+        let mut dense = vec![0.0; width];
+        let row = self.row(index);
+        for (&i, &v) in row.indices.iter().zip(row.values) {
+            dense[i as usize] = v;
+        }
+        dense
+    }
+
     pub fn len(&self) -> usize {
-        self.offsets.len() - 1
+        self.offsets.len().saturating_sub(1)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -7,7 +7,7 @@ use crate::data::{Dataset, CLASSES};
 use crate::model::{
     argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode, Tally,
 };
-use ndarray::{s, Array2};
+use ndarray::Array2;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
@@ -396,8 +396,7 @@ impl Trainer {
 
     /// Class probabilities for one test sample.
     pub fn predict_test_sample(&self, index: usize) -> Option<[f32; CLASSES]> {
-        let row = self.data.test.inputs.slice(s![index.min(self.data.test.len().saturating_sub(1)), 1..]);
-        (index < self.data.test.len()).then(|| self.model.predict(row.as_slice().expect("rows are contiguous")))
+        (index < self.data.test.len()).then(|| self.model.predict(&self.data.test.pixels(index)))
     }
 }
 

@@ -266,7 +266,7 @@ impl WebTrainer {
         if index >= test.len() {
             return Err(JsError::new(&format!("there is no test sample {index}; there are {}", test.len())));
         }
-        Ok(test.inputs.row(index).iter().skip(1).copied().collect())
+        Ok(test.pixels(index))
     }
 
     /// The model and its settings as the bytes of an `.npz` that numpy reads (`np.load(f)["A"]`).

@@ -30,10 +30,12 @@ fn assert_pattern(data: &Dataset) {
     for (split, n) in [(&data.train, 20), (&data.test, 10)] {
         assert_eq!(split.len(), n);
         for sample in 0..n {
-            assert_eq!(split.inputs[[sample, 0]], 1.0, "bias column");
+            let row = split.row(sample);
+            assert_eq!((row.indices[0], row.values[0]), (0, 1.0), "the bias comes first");
+            let pixels = split.pixels(sample);
             for pixel in [0, 1, 27, 28, 500, data.features - 1] {
                 let grey = ((31 * sample + 7 * pixel) % 256) as f32;
-                let value = split.inputs[[sample, pixel + 1]];
+                let value = pixels[pixel];
                 assert!((value - grey / 255.0).abs() < 1e-6, "sample {sample} pixel {pixel}: {value}");
             }
             assert_eq!(split.labels[sample] as usize, sample % 10);
@@ -94,9 +96,11 @@ fn loads_the_bundled_data_set() {
     let counts = data.train.class_counts();
     assert!(counts.iter().all(|&c| (600..1000).contains(&c)), "every digit is well represented: {counts:?}");
     assert_eq!(counts.iter().sum::<usize>(), 8000);
-    let ink = data.train.inputs.slice(ndarray::s![.., 1..]);
+    let ink: Vec<f32> = (0..data.train.len()).flat_map(|i| data.train.pixels(i)).collect();
     assert!(ink.iter().all(|&p| (0.0..=1.0).contains(&p)));
-    assert!(ink.iter().any(|&p| p == 1.0), "uint8 255 becomes 1.0");
+    assert!(ink.contains(&1.0), "uint8 255 becomes 1.0");
+    let stored: usize = (0..data.train.len()).map(|i| data.train.row(i).indices.len()).sum();
+    assert!(stored < ink.len() / 3, "only the non-zero pixels are stored: {stored} of {}", ink.len());
 }
 
 #[test]

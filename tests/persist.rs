@@ -54,7 +54,7 @@ fn an_exported_model_comes_back_identical() {
     assert_eq!(saved.model, *trainer.model());
     assert_eq!(saved.config, Some(*trainer.config()));
     assert_eq!(saved.test_accuracy, Some(0.875));
-    let pixels: Vec<f32> = trainer.data().test.inputs.row(3).iter().skip(1).copied().collect();
+    let pixels = trainer.data().test.pixels(3);
     assert_eq!(saved.model.predict(&pixels), trainer.model().predict(&pixels));
 }
 

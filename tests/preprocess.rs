@@ -132,7 +132,7 @@ fn mnist_digits_drawn_large_and_off_centre_come_back_as_mnist() {
     let (mut right_original, mut right_redrawn, mut total_diff) = (0, 0, 0.0);
     let samples = 300;
     for index in 0..samples {
-        let pixels: Vec<f32> = test.inputs.row(index).iter().skip(1).copied().collect();
+        let pixels = test.pixels(index);
         // Nearest-neighbour ×10, as if drawn with a big brush on a larger pad.
         let ink = |x: usize, y: usize| {
             let (sx, sy) = (x.wrapping_sub(left) / scale, y.wrapping_sub(top) / scale);
@@ -172,7 +172,7 @@ fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
         let scale = 0.7 * canvas as f32 / 20.0; // the digit's 20-pixel box spans 70 % of the pad
         let right = (0..samples)
             .filter(|&index| {
-                let pixels: Vec<f32> = test.inputs.row(index).iter().skip(1).copied().collect();
+                let pixels = test.pixels(index);
                 let drawing = Drawing {
                     canvas,
                     size: 28.0 * scale,
@@ -188,10 +188,8 @@ fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
             .count();
         right as f32 / samples as f32
     };
-    let mnist = (0..samples)
-        .filter(|&i| guess(&test.inputs.row(i).iter().skip(1).copied().collect::<Vec<_>>()) == test.labels[i] as usize)
-        .count() as f32
-        / samples as f32;
+    let mnist =
+        (0..samples).filter(|&i| guess(&test.pixels(i)) == test.labels[i] as usize).count() as f32 / samples as f32;
     let pad = accuracy_with(1.0 / 12.0); // the pad's brush (www/drawing-pad.js)
     let thin = accuracy_with(1.0 / 24.0);
     assert!(pad >= mnist - 0.06, "drawn {pad} vs MNIST's own {mnist}");
