@@ -146,6 +146,11 @@ function useData(candidate) {
   try {
     trainer = makeTrainer(candidate.bytes, options);
   } catch (error) {
+    // A saved model dropped or picked here is loaded as a model rather than refused as data.
+    if (/Array X_train is missing/.test(messageOf(error)) && importModel(candidate.bytes, candidate.name, true)) {
+      showError($('data-error'), '');
+      return;
+    }
     showError($('data-error'), `${candidate.name} was not loaded. ${messageOf(error)}`);
     return;
   }

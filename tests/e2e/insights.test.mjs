@@ -87,6 +87,13 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   await fresh.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
   assert.deepEqual(await probabilities(fresh), trainedSays, 'the same drawing, the same probabilities');
 
+  // Dropped or picked where data goes, a saved model is loaded as a model.
+  await fresh.click('#reset-button');
+  await fresh.setInputFiles('#file-input', file);
+  await fresh.waitForFunction(() => document.querySelector('#model-notice').textContent.startsWith('Loaded model-'));
+  assert.match(await fresh.textContent('#data-summary'), /^Bundled mini-MNIST/, 'the data stay');
+  assert.equal(await fresh.locator('#data-error').isVisible(), false);
+
   await writeFile(file, 'not a model');
   await fresh.setInputFiles('#model-input', file);
   await fresh.locator('#train-error').waitFor({ state: 'visible' });
