@@ -199,7 +199,10 @@ type ImagesShape = (usize, usize, Option<(usize, usize)>);
 fn check_images(header: &ArrayHeader) -> Result<ImagesShape, DataError> {
     let (samples, features, image) = match header.shape[..] {
         [n, d] => (n, d, None),
-        [n, h, w] => (n, h * w, Some((h, w))),
+        [n, h, w] => match h.checked_mul(w) {
+            Some(features) => (n, features, Some((h, w))),
+            None => return Err(header.wrong_shape("images of that height and width cannot exist")),
+        },
         _ => return Err(header.wrong_shape("images must be 2-D (samples × pixels) or 3-D (samples × height × width)")),
     };
     if samples == 0 || features == 0 {

@@ -237,12 +237,16 @@ impl Trainer {
         Ok(())
     }
 
-    /// Starts over on the same data with a given model (e.g. one loaded from a file) instead of zeros.
-    pub fn restart_with_model(&mut self, model: Model) -> Result<(), ConfigError> {
+    /// Starts over on the same data with a given model (e.g. one loaded from a file) instead of zeros,
+    /// recording the settings it was trained with when they are known and fit this data set.
+    pub fn restart_with_model(&mut self, model: Model, config: Option<TrainConfig>) {
         assert_eq!(model.features(), self.data.features, "the model fits the data set");
-        self.restart(self.config)?;
+        let current = self.config;
+        if config.is_none_or(|config| self.restart(config).is_err()) {
+            self.restart(current).expect("the current settings were already accepted");
+        }
         self.model = model;
-        Ok(())
+        self.model.copy_weights_to(&mut self.last_finite_weights);
     }
 
     /// The predicted digit of every test sample.

@@ -46,12 +46,18 @@ impl Default for Options {
     }
 }
 
-fn whole_number(value: f64, name: &str) -> Result<usize, JsError> {
+fn whole_number(value: f64, name: &str) -> Result<u64, JsError> {
     if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 2f64.powi(53) {
-        Ok(value as usize)
+        Ok(value as u64)
     } else {
         Err(JsError::new(&format!("{name} must be a whole number, not {value}")))
     }
+}
+
+/// A count (wasm's `usize` is 32 bits): refused rather than silently capped when it does not fit.
+fn count(value: f64, name: &str) -> Result<usize, JsError> {
+    let whole = whole_number(value, name)?;
+    usize::try_from(whole).map_err(|_| JsError::new(&format!("{name} must be at most {}, not {whole}", usize::MAX)))
 }
 
 const OPTION_NAMES: [&str; 7] = ["learningRate", "batchSize", "epochs", "seed", "softmax", "weightDecay", "schedule"];
@@ -74,9 +80,9 @@ impl Options {
         };
         Ok(TrainConfig {
             learning_rate: options.learning_rate as f32,
-            batch_size: whole_number(options.batch_size, "batchSize")?,
-            epochs: whole_number(options.epochs, "epochs")?,
-            seed: whole_number(options.seed, "seed")? as u64,
+            batch_size: count(options.batch_size, "batchSize")?,
+            epochs: count(options.epochs, "epochs")?,
+            seed: whole_number(options.seed, "seed")?,
             softmax: options.softmax.parse::<SoftmaxMode>().map_err(|e| JsError::new(&e))?,
             weight_decay: options.weight_decay as f32,
             schedule: options.schedule.parse::<Schedule>().map_err(|e| JsError::new(&e))?,
@@ -280,7 +286,7 @@ impl WebTrainer {
     #[wasm_bindgen(js_name = importNpz)]
     pub fn import_npz(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
         let saved = persist::import_npz(bytes, self.inner.data().features).map_err(|e| JsError::new(&e.to_string()))?;
-        self.inner.restart_with_model(saved.model).map_err(|e| JsError::new(&e.to_string()))?;
+        self.inner.restart_with_model(saved.model, saved.config);
         self.pending = None;
         let config = saved.config;
         Ok(to_js(&SavedModelJs {

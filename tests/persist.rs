@@ -89,3 +89,15 @@ fn test_predictions_agree_with_the_evaluation() {
     let right = predictions.iter().zip(labels).filter(|(p, y)| p == y).count();
     assert_eq!(right as f32 / labels.len() as f32, trainer.evaluate().test_accuracy);
 }
+
+#[test]
+fn a_loaded_model_keeps_its_own_settings_when_saved_again() {
+    let mut trainer = trained();
+    let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
+    trainer.restart_with_model(saved.model.clone(), saved.config);
+    assert_eq!(trainer.model(), &saved.model);
+    assert_eq!(Some(*trainer.config()), saved.config, "the file's settings, not the run's");
+    let again = import_npz(&export_npz(trainer.model(), trainer.config(), None), 784).unwrap();
+    assert_eq!(again.config, saved.config);
+    assert_eq!(trainer.progress().total_batches, 0, "a loaded model starts a fresh run");
+}

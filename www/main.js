@@ -169,7 +169,8 @@ function useData(candidate) {
 function freshRun(force = false) {
   const options = currentOptions($('train-error'));
   if (!options) return false;
-  const untouched = app.state === 'ready' && !app.progress && JSON.stringify(options) === app.trainerOptions;
+  const untouched =
+    app.state === 'ready' && !app.progress && !app.imported && JSON.stringify(options) === app.trainerOptions;
   if (untouched && !force) return true;
   try {
     app.trainer.restart(options); // the same data, decoded once
@@ -296,6 +297,11 @@ function schedulePadRead() {
 }
 
 function updatePrediction() {
+  if (app.digit && app.info && app.digit.length !== app.info.features) {
+    const note = `The pad draws 28×28 digits, but this data set's images have ${app.info.features} pixels.`;
+    view.prediction.show(null, null, false, note);
+    return;
+  }
   if (!app.trainer || !app.digit) {
     view.prediction.show(app.digit, null, false, app.digitSource);
     return;
@@ -346,6 +352,11 @@ function recoverFrom(error) {
   app.loop?.pause();
   app.loop = null;
   app.trainer = null; // broken: not freed, as it cannot be used at all
+  try {
+    app.twin?.free();
+  } catch {
+    // broken too
+  }
   app.twin = null;
   try {
     const options = JSON.parse(app.trainerOptions);
@@ -354,6 +365,7 @@ function recoverFrom(error) {
     showError($('train-error'), `The model stopped working (${messageOf(error)}). The page started it again on the same data.`);
   } catch (again) {
     showError($('train-error'), `The model stopped working and could not be restarted: ${messageOf(again)}. Reload the page.`);
+    setState('loading'); // nothing left to train or reset
   }
   return true;
 }

@@ -79,6 +79,24 @@ test('a learning rate that overflows stops training with advice, and the page go
   await page.context().close();
 });
 
+test('a data set of other images trains, and the pad says it cannot be read by that model', async () => {
+  const page = await openPage(shared.browser, shared.site.url);
+  const small = join(ROOT, 'tests', 'fixtures', 'loader', 'ok_small_images.npz');
+  await page.setInputFiles('#file-input', small);
+  await page.locator('#data-error').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#data-error'), /batch size 256 is larger than the 20 training samples; choose at most 20/);
+  await page.fill('input[name="batchSize"]', '5');
+  await page.setInputFiles('#file-input', small);
+  await page.waitForFunction(() => document.querySelector('#data-summary').textContent.includes('8×8'));
+  await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
+  await page.waitForFunction(() => !document.querySelector('#prediction-source').hidden);
+  assert.match(await page.textContent('#prediction-source'), /this data set's images have 64 pixels/);
+  await trainToTheEnd(page);
+  assert.equal(await page.locator('#train-error').isVisible(), false);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('when the core fails the page says so, restarts it on the same data and goes on', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
