@@ -9,18 +9,25 @@ use num_traits::AsPrimitive;
 use py_literal::Value as PyValue;
 use std::io::{Cursor, Read};
 
-/// An opened `.npz` held in memory.
-pub(crate) type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+/// An opened `.npz` held in memory, and its size (which bounds what its entries can really hold).
+pub(crate) struct Archive<'a> {
+    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    len: usize,
+}
 
 /// Opens the bytes of an `.npz` (a zip archive, compressed or not).
 pub(crate) fn open_archive(bytes: &[u8]) -> Result<Archive<'_>, DataError> {
-    zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DataError::NotAnArchive(e.to_string()))
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DataError::NotAnArchive(e.to_string()))?;
+    Ok(Archive { zip, len: bytes.len() })
 }
 
 /// Whether the archive holds an array of that name.
 pub(crate) fn has_array(archive: &Archive, name: &str) -> bool {
     entry_name(archive, name).is_some()
 }
+
+/// Deflate turns one byte into at most about 1032.
+const MAX_DEFLATE_RATIO: usize = 1032;
 
 /// The element type of an array, from its numpy descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +87,7 @@ impl ArrayHeader {
 
 fn entry_name(archive: &Archive, name: &str) -> Option<String> {
     let with_suffix = format!("{name}.npy");
-    archive.file_names().find(|n| *n == with_suffix || *n == name).map(str::to_owned)
+    archive.zip.file_names().find(|n| *n == with_suffix || *n == name).map(str::to_owned)
 }
 
 /// Reads and checks the header of array `name`; `expected` says what the file should hold if it is missing.
@@ -90,7 +97,7 @@ pub(crate) fn read_header(
     expected: &'static str,
 ) -> Result<ArrayHeader, DataError> {
     let entry = entry_name(archive, name).ok_or(DataError::MissingArray { name, expected })?;
-    let file = archive.by_name(&entry).map_err(|e| DataError::BadArray { name, reason: e.to_string() })?;
+    let file = archive.zip.by_name(&entry).map_err(|e| DataError::BadArray { name, reason: e.to_string() })?;
     let bad = |reason: &str| DataError::BadArray { name, reason: reason.to_owned() };
 
     // Magic, version, header length: at most 12 bytes, then the header dict itself, bounded.
@@ -197,10 +204,14 @@ fn parse_descr(name: &'static str, descr: &PyValue) -> Result<(String, Elem), Da
 /// Decompresses one array, never more than its header announced, and decodes it with ndarray-npy.
 fn read_array<T: ReadableElement>(archive: &mut Archive, header: &ArrayHeader) -> Result<ArrayD<T>, DataError> {
     let corrupt = |reason: String| DataError::Corrupt { name: header.name, reason };
-    let file = archive.by_name(&header.entry).map_err(|e| corrupt(e.to_string()))?;
-    // Reserve what the header announced, but never more than the archive says the entry holds: a header
-    // may claim more data than there is, and the buffer should only grow with what really arrives.
-    let mut bytes = Vec::with_capacity(header.npy_bytes.min(file.size() as usize));
+    let archive_len = archive.len;
+    let file = archive.zip.by_name(&header.entry).map_err(|e| corrupt(e.to_string()))?;
+    // Reserve what the header announced, but never more than the entry can really hold: its declared
+    // size, and what the archive's own bytes could expand to (headers and sizes can lie; the buffer
+    // should only grow with what really arrives).
+    let expansion = if file.compression() == zip::CompressionMethod::Stored { 1 } else { MAX_DEFLATE_RATIO };
+    let possible = archive_len.saturating_mul(expansion);
+    let mut bytes = Vec::with_capacity(header.npy_bytes.min(file.size() as usize).min(possible));
     // One byte more than expected is enough to tell "too long" from "exact" without reading a bomb.
     file.take(header.npy_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| corrupt(e.to_string()))?;
     if bytes.len() != header.npy_bytes {

@@ -135,3 +135,31 @@ fn a_header_claiming_far_more_data_than_the_file_holds_does_not_reserve_it() {
     let peak = peak_while_loading(&bytes);
     assert!(peak < 16 * 1024 * 1024, "{peak} bytes held for a {}-byte file", bytes.len());
 }
+
+#[test]
+fn an_entry_whose_declared_size_lies_does_not_reserve_it() {
+    // The same edit, and the archive's directory also claims X_train holds 188 MB (stored, uncompressed):
+    // only the 95 KB of the file itself can arrive.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/loader/ok_uncompressed_float32_2d.npz");
+    let mut bytes = std::fs::read(path).unwrap();
+    for (from, to) in [
+        (b"'shape': (20, 784), }   ".as_slice(), b"'shape': (60000, 784), }".as_slice()),
+        (b"'shape': (20,), }   ".as_slice(), b"'shape': (60000,), }".as_slice()),
+    ] {
+        let at = bytes.windows(from.len()).position(|w| w == from).expect("the header");
+        bytes[at..at + from.len()].copy_from_slice(to);
+    }
+    let claimed = (60_000u32 * 784 * 4 + 128).to_le_bytes();
+    let mut entry = 0;
+    while let Some(at) = bytes[entry..].windows(4).position(|w| w == [0x50, 0x4b, 0x01, 0x02]).map(|p| p + entry) {
+        let name_len = u16::from_le_bytes([bytes[at + 28], bytes[at + 29]]) as usize;
+        if &bytes[at + 46..at + 46 + name_len] == b"X_train.npy" {
+            bytes[at + 20..at + 24].copy_from_slice(&claimed); // compressed size
+            bytes[at + 24..at + 28].copy_from_slice(&claimed); // uncompressed size
+        }
+        entry = at + 4;
+    }
+    assert!(load_npz(&bytes).is_err());
+    let peak = peak_while_loading(&bytes);
+    assert!(peak < 16 * 1024 * 1024, "{peak} bytes held for a {}-byte file", bytes.len());
+}
