@@ -15,8 +15,6 @@ pub const MAX_PIXELS: usize = 64 * 1024 * 1024;
 pub const MAX_FEATURES: usize = 4096;
 /// Largest number of samples accepted in one set.
 pub const MAX_SAMPLES: usize = 250_000;
-/// Largest `.npy` header accepted (numpy writes a few hundred bytes).
-pub(crate) const MAX_HEADER_BYTES: usize = 64 * 1024;
 /// Number of classes: the digits 0 to 9.
 pub const CLASSES: usize = 10;
 
@@ -144,7 +142,7 @@ fn split_with_bias(pixels: &[f32], labels: Vec<u8>, features: usize) -> Split {
     assert_eq!(pixels.len(), labels.len() * features, "pixels and labels disagree");
     let mut sparse = SparseRows::default();
     for sample in pixels.chunks_exact(features.max(1)).take(labels.len()) {
-        sparse.push_row(std::iter::once((0, 1.0)).chain(sample.iter().enumerate().map(|(i, &v)| (i + 1, v))));
+        sparse.push_sample(sample);
     }
     Split { labels, sparse, features }
 }
@@ -268,7 +266,7 @@ fn read_inputs(
             max = max.max(value);
             row.push(value as f32);
             if row.len() == features {
-                rows.push_row(std::iter::once((0, 1.0)).chain(row.iter().enumerate().map(|(i, &v)| (i + 1, v))));
+                rows.push_sample(&row);
                 row.clear();
             }
         }

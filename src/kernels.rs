@@ -56,6 +56,11 @@ impl SparseRows {
         }
     }
 
+    /// Appends a design-matrix row for one sample: the bias of 1, then its non-zero `pixels`.
+    pub fn push_sample(&mut self, pixels: &[f32]) {
+        self.push_row(std::iter::once((0, 1.0)).chain(pixels.iter().enumerate().map(|(i, &v)| (i + 1, v))));
+    }
+
     /// Multiplies every stored value by `factor`.
     pub fn scale(&mut self, factor: f32) {
         self.values.iter_mut().for_each(|v| *v *= factor);

@@ -223,10 +223,8 @@ impl Model {
     /// Class probabilities (row-wise softmax) of one sample given as D pixels, without the bias.
     pub fn predict(&self, pixels: &[f32]) -> [f32; CLASSES] {
         assert_eq!(pixels.len(), self.features(), "one sample has {} pixels", self.features());
-        let mut row = Vec::with_capacity(self.inputs);
-        row.push(1.0);
-        row.extend_from_slice(pixels);
-        let sparse = SparseRows::from_dense(&row, self.inputs);
+        let mut sparse = SparseRows::default();
+        sparse.push_sample(pixels);
         let mut logits = Array2::zeros((1, CLASSES));
         logits_into(sparse.iter(), self, logits.view_mut());
         softmax_rows(&mut logits);

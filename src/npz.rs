@@ -2,7 +2,7 @@
 //! before anything is decompressed or allocated, decompression stops at the size the header announced, and
 //! nothing is ever unpickled. `data` (data sets) and `persist` (saved models) read through this.
 
-use crate::data::{DataError, MAX_HEADER_BYTES, MAX_PIXELS};
+use crate::data::{DataError, MAX_PIXELS};
 use ndarray::{ArrayD, IxDyn};
 use ndarray_npy::{ReadNpyExt, ReadableElement};
 use num_traits::AsPrimitive;
@@ -25,6 +25,9 @@ pub(crate) fn open_archive(bytes: &[u8]) -> Result<Archive<'_>, DataError> {
 pub(crate) fn has_array(archive: &Archive, name: &str) -> bool {
     entry_name(archive, name).is_some()
 }
+
+/// Largest `.npy` header accepted (numpy writes a few hundred bytes).
+const MAX_HEADER_BYTES: usize = 64 * 1024;
 
 /// Deflate turns one byte into at most about 1032.
 const MAX_DEFLATE_RATIO: usize = 1032;

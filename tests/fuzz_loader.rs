@@ -117,10 +117,9 @@ fn random_bytes_and_empty_input_are_refused() {
     assert!(load_npz(&noise).is_err());
 }
 
-#[test]
-fn a_header_claiming_far_more_data_than_the_file_holds_does_not_reserve_it() {
-    // numpy's own uncompressed file, its X_train and y_train headers edited to claim 60,000 samples (188 MB
-    // of float32, within every limit) while the entries still hold 20.
+/// numpy's own uncompressed file, its X_train and y_train headers edited to claim 60,000 samples (188 MB
+/// of float32, within every limit) while the entries still hold 20.
+fn headers_claiming_60000_samples() -> Vec<u8> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/loader/ok_uncompressed_float32_2d.npz");
     let mut bytes = std::fs::read(path).unwrap();
     for (from, to) in [
@@ -130,6 +129,12 @@ fn a_header_claiming_far_more_data_than_the_file_holds_does_not_reserve_it() {
         let at = bytes.windows(from.len()).position(|w| w == from).expect("the header");
         bytes[at..at + from.len()].copy_from_slice(to);
     }
+    bytes
+}
+
+#[test]
+fn a_header_claiming_far_more_data_than_the_file_holds_does_not_reserve_it() {
+    let bytes = headers_claiming_60000_samples();
     let message = load_npz(&bytes).unwrap_err().to_string();
     assert!(message.contains("X_train") && message.contains("truncated or corrupt"), "{message}");
     let peak = peak_while_loading(&bytes);
@@ -138,17 +143,9 @@ fn a_header_claiming_far_more_data_than_the_file_holds_does_not_reserve_it() {
 
 #[test]
 fn an_entry_whose_declared_size_lies_does_not_reserve_it() {
-    // The same edit, and the archive's directory also claims X_train holds 188 MB (stored, uncompressed):
-    // only the 95 KB of the file itself can arrive.
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/loader/ok_uncompressed_float32_2d.npz");
-    let mut bytes = std::fs::read(path).unwrap();
-    for (from, to) in [
-        (b"'shape': (20, 784), }   ".as_slice(), b"'shape': (60000, 784), }".as_slice()),
-        (b"'shape': (20,), }   ".as_slice(), b"'shape': (60000,), }".as_slice()),
-    ] {
-        let at = bytes.windows(from.len()).position(|w| w == from).expect("the header");
-        bytes[at..at + from.len()].copy_from_slice(to);
-    }
+    // The archive's directory also claims X_train holds 188 MB (stored, uncompressed): only the 95 KB of
+    // the file itself can arrive.
+    let mut bytes = headers_claiming_60000_samples();
     let claimed = (60_000u32 * 784 * 4 + 128).to_le_bytes();
     let mut entry = 0;
     while let Some(at) = bytes[entry..].windows(4).position(|w| w == [0x50, 0x4b, 0x01, 0x02]).map(|p| p + entry) {
