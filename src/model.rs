@@ -62,17 +62,10 @@ pub fn softmax_cross_entropy(mut logits: ArrayViewMut2<f32>, labels: &[u8], mode
     match mode {
         SoftmaxMode::Row => {
             for (mut row, &label) in logits.rows_mut().into_iter().zip(labels) {
-                let max = row.fold(f32::NEG_INFINITY, |m, &z| m.max(z));
+                let row = as_slice(row.as_slice_mut());
                 let true_logit = row[label as usize];
-                let mut sum = 0.0f32;
-                row.mapv_inplace(|z| {
-                    let e = (z - max).exp();
-                    sum += e;
-                    e
-                });
+                let (max, sum) = softmax_in_place(row);
                 loss_sum += f64::from(sum.ln() - (true_logit - max));
-                let inv = 1.0 / sum;
-                row.mapv_inplace(|e| e * inv);
             }
         }
         SoftmaxMode::Batch => {
@@ -97,11 +90,29 @@ pub fn softmax_cross_entropy(mut logits: ArrayViewMut2<f32>, labels: &[u8], mode
 /// Row-wise softmax in place, for predictions.
 pub fn softmax_rows(logits: &mut Array2<f32>) {
     for mut row in logits.rows_mut() {
-        let max = row.fold(f32::NEG_INFINITY, |m, &z| m.max(z));
-        row.mapv_inplace(|z| (z - max).exp());
-        let inv = 1.0 / row.sum();
-        row.mapv_inplace(|e| e * inv);
+        softmax_in_place(as_slice(row.as_slice_mut()));
     }
+}
+
+/// One sample's logits as a plain slice: ndarray's per-row iterators cost more than the arithmetic on ten
+/// values.
+fn as_slice(row: Option<&mut [f32]>) -> &mut [f32] {
+    row.expect("logits are rows of contiguous values")
+}
+
+/// Softmax of one row in place; returns the row's largest logit and `Σ exp(z − max)`, for the loss.
+#[inline]
+fn softmax_in_place(row: &mut [f32]) -> (f32, f32) {
+    // A comparison rather than f32::max, which wasm compiles to a libm call (its NaN rules differ).
+    let max = row.iter().fold(f32::NEG_INFINITY, |m, &z| if z > m { z } else { m });
+    let mut sum = 0.0f32;
+    for z in row.iter_mut() {
+        *z = (*z - max).exp();
+        sum += *z;
+    }
+    let inv = 1.0 / sum;
+    row.iter_mut().for_each(|e| *e *= inv);
+    (max, sum)
 }
 
 /// Index of the largest value (the first one on ties).

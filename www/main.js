@@ -250,12 +250,12 @@ function startTraining() {
     onFinish() {
       setState('done');
       showTestResults(true);
-      const kept = keepModel(app.trainer.exportNpz(app.testAccuracy), {
-        dataName: app.data.name,
-        features: app.info.features,
-        testAccuracy: app.testAccuracy,
+      const npz = app.trainer.exportNpz(app.testAccuracy);
+      const meta = { dataName: app.data.name, features: app.info.features, testAccuracy: app.testAccuracy };
+      // Kept for the next visit once the finished page is on screen: writing storage can take a frame.
+      setTimeout(() => {
+        if (!keepModel(npz, meta)) showNotice('This browser would not keep the model; save it as a file to keep it.');
       });
-      if (!kept) showNotice('This browser would not keep the model; save it as a file to keep it.');
     },
     onError(error) {
       if (recoverFrom(error)) return;
@@ -264,8 +264,8 @@ function startTraining() {
     },
   }, app.twin);
   setState('running');
-  window.trainingLoop = app.loop; // read by bench/run.mjs: where each frame's time goes (BENCHMARKS.md)
-  app.loop.start(options.batchSize);
+  window.trainingLoop = app.loop; // read by bench/run.mjs: where the time goes (BENCHMARKS.md)
+  app.loop.start(options);
 }
 
 function togglePause() {

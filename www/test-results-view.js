@@ -1,13 +1,7 @@
 // The test set's results: a confusion matrix and a gallery of the digits the model gets wrong.
+import { grey, pixelPicture } from './pixel-picture.js';
 
 const GALLERY_SIZE = 24;
-
-function drawDigit(canvas, pixels) {
-  const context = canvas.getContext('2d');
-  const image = context.createImageData(canvas.width, canvas.height);
-  pixels.forEach((v, i) => image.data.set([255 * v, 255 * v, 255 * v, 255], i * 4));
-  context.putImageData(image, 0, 0);
-}
 
 export class TestResultsView {
   /**
@@ -23,6 +17,7 @@ export class TestResultsView {
   clear() {
     this.elements.matrix.replaceChildren();
     this.elements.gallery.replaceChildren();
+    this.pictures = new Map(); // test sample index → its picture: the gallery is redrawn every second
     this.elements.summary.textContent = 'Train the model to see which digits it confuses.';
   }
 
@@ -84,10 +79,11 @@ export class TestResultsView {
     button.dataset.predicted = String(predicted);
     button.setAttribute('aria-label', `Test image ${index}: a ${label} read as a ${predicted}`);
     if (imageShape) {
-      const canvas = document.createElement('canvas');
-      [canvas.height, canvas.width] = imageShape;
-      drawDigit(canvas, imageOf(index));
-      button.append(canvas);
+      if (!this.pictures.has(index)) {
+        const pixels = imageOf(index);
+        this.pictures.set(index, pixelPicture(...imageShape, (i) => grey(pixels[i])));
+      }
+      button.append(Object.assign(document.createElement('img'), { src: this.pictures.get(index), alt: '' }));
     }
     button.append(Object.assign(document.createElement('span'), { textContent: `${label} → ${predicted}` }));
     button.addEventListener('click', () => this.onPick(index));

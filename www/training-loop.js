@@ -1,23 +1,27 @@
 // Drives the trainer in requestAnimationFrame chunks, so the page stays responsive while it learns.
 //
-// requestAnimationFrame paces the work. At each frame the loop lets the browser paint first, then (in a task
-// posted from the frame callback, which runs once the frame is on screen) trains until shortly before the
-// next frame is due: as many SGD batches as fit, the cost of a batch being measured as it goes. The margin
-// left before the next frame adapts: it shrinks while frames arrive on time and grows at once when one is
-// late, so training uses most of the time and the page still draws every frame.
+// requestAnimationFrame paces the work: the loop trains only while the page draws frames (so it stops when
+// the tab is hidden), and each frame starts a chunk of training. A chunk is a task posted through a
+// MessageChannel that trains until just past the moment the next frame is due; by then the browser has
+// queued that frame's rendering, which it runs as soon as the chunk ends, so no time is lost waiting for it.
+// If the frame has not come yet, short slices (a millisecond) follow until it does: the frame waits at
+// most one of them. Should a frame be late all the same (a browser that would run a slice before its
+// rendering), chunks stop earlier: the allowance past the due time shrinks with every late frame, down to
+// a margin before it, and grows back slowly while frames keep time.
 //
-// The test set is scored before training, at the end of each of the first epochs, then at epoch ends at
-// most ten times a second (with the bundled data an epoch takes a few milliseconds: scoring every one would
-// cost more than a chart can show), and within long epochs every quarter epoch. Each of these scores the
-// whole test set at once (a couple of milliseconds for 2,000 digits). The final model is also scored on the
-// training set, in slices over several frames, as that set can be large.
+// The test set is scored before training and at epoch ends: every epoch for the first epochs of short runs
+// (whose points the chart shows apart), then at most five times a second (with the bundled data an epoch
+// takes a few milliseconds: scoring every one would cost more than a chart can show), and within long
+// epochs every quarter epoch. Each of these scores the whole test set at once (about a millisecond for
+// 2,000 digits). The final model is also scored on the training set, in slices, as that set can be large.
 
-const INITIAL_MARGIN_MS = 3;
-const MIN_MARGIN_MS = 0.5;
-const MARGIN_STEP_MS = 0.1;
-const MIN_SLICE_MS = 2;
+const PAST_DUE_MS = 1;
+const SHORT_SLICE_MS = 1;
+const ALLOWANCE_STEP_MS = 0.05;
+const LATE_FRAME_CUT_MS = 1;
 const EVERY_EPOCH_UNTIL = 20;
-const MIN_EVALUATION_GAP_MS = 100;
+const EVERY_EPOCH_RUNS_UP_TO = 60;
+const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
 const SMOOTHING = 0.2;
 const WHOLE_SET = 1_000_000_000;
@@ -36,13 +40,17 @@ export class TrainingLoop {
     this.handlers = handlers;
     this.running = false;
     this.frame = 0;
-    this.margin = INITIAL_MARGIN_MS;
+    this.chunkQueued = false;
     this.period = 1000 / 60;
     this.lastFrameAt = 0;
-    this.frameDeadline = 0;
+    this.frameDueBy = 0;
     this.recentIntervals = [];
+    // How long after the next frame's due time training may go on: a chunk ends PAST_DUE_MS after it, and
+    // short slices go on until the frame comes or this allowance runs out. Late frames make it smaller,
+    // down to half a period before the due time.
+    this.allowance = this.period / 2;
     this.channel = new MessageChannel();
-    this.channel.port1.onmessage = () => this.work();
+    this.channel.port1.onmessage = () => this.chunk();
     this.msPerBatch = 1;
     this.msPerSample = 0.001;
     this.progress = trainer.step(0);
@@ -52,16 +60,20 @@ export class TrainingLoop {
     this.trainingMs = 0;
     this.trainedSamples = 0;
     this.batchSize = 0;
-    // Where each frame's time goes, for the benchmark: totals in milliseconds.
-    this.stats = { frames: 0, startDelayMs: 0, workMs: 0, trainMs: 0, evaluateMs: 0 };
+    this.epochs = 0;
+    // Where the time goes, for the benchmark (bench/run.mjs): counts, and totals in milliseconds.
+    this.stats = { frames: 0, lateFrames: 0, chunks: 0, workMs: 0, trainMs: 0, evaluateMs: 0 };
   }
 
   get finished() {
     return this.progress.done && !this.finalEvaluation;
   }
 
-  start(batchSize) {
+  /** Starts a run of `epochs` epochs of batches of `batchSize` samples (the trainer's settings). */
+  start({ batchSize, epochs }) {
+    this.stats.startedAt = performance.now();
     this.batchSize = batchSize;
+    this.epochs = epochs;
     this.evaluateTestSet(); // the untrained model: where the curves start
     this.resume();
   }
@@ -75,63 +87,83 @@ export class TrainingLoop {
     if (this.running || this.finished) return;
     this.running = true;
     this.lastFrameAt = 0;
+    this.frameDueBy = performance.now() + this.period;
     this.frame = requestAnimationFrame((now) => this.tick(now));
+    this.queueChunk(); // no need to wait for the first frame
   }
 
-  /** Learns the display's period and adjusts the margin: shrinks while frames are on time, grows when late. */
+  /** Learns the display's period, and from late frames how long past a frame's due time training may go. */
   adapt(now) {
     const interval = now - this.lastFrameAt;
     this.lastFrameAt = now;
+    this.frameDueBy = now + this.period;
     if (interval <= 0 || interval > 100) return; // the first frame, or back from a pause or a hidden tab
     this.recentIntervals.push(interval);
     if (this.recentIntervals.length > 60) this.recentIntervals.shift();
     this.period = Math.max(4, Math.min(...this.recentIntervals));
-    if (interval > this.period * 1.25) this.margin = Math.min(this.period / 2, this.margin + 1);
-    else this.margin = Math.max(MIN_MARGIN_MS, this.margin - MARGIN_STEP_MS);
+    const late = interval > this.period * 1.25;
+    this.stats.lateFrames += late ? 1 : 0;
+    const allowance = this.allowance + (late ? -LATE_FRAME_CUT_MS : ALLOWANCE_STEP_MS);
+    this.allowance = Math.max(-this.period / 2, Math.min(this.period / 2, allowance));
   }
 
   tick(now) {
     if (!this.running) return;
+    this.stats.frames += 1;
     this.adapt(now);
-    this.frameDeadline = now + this.period - this.margin;
-    this.channel.port2.postMessage(null); // work once this frame is painted
+    this.frame = requestAnimationFrame((next) => this.tick(next));
+    this.queueChunk();
   }
 
-  work() {
+  /** Posts the next chunk of work, unless one is already waiting (so there is only ever one). */
+  queueChunk() {
+    if (this.chunkQueued) return;
+    this.chunkQueued = true;
+    this.channel.port2.postMessage(null);
+  }
+
+  /**
+   * Trains until just past the next frame's due time (or a short slice, when that has passed), then goes
+   * on with another slice unless the allowance is spent, in which case the next frame restarts the work.
+   */
+  chunk() {
+    this.chunkQueued = false;
     if (!this.running) return;
     const started = performance.now();
-    const deadline = Math.max(this.frameDeadline, started + MIN_SLICE_MS);
+    this.stats.firstChunkAt ??= started;
+    const deadline = Math.max(started + SHORT_SLICE_MS, this.frameDueBy + Math.min(PAST_DUE_MS, this.allowance));
     try {
       if (!this.progress.done) this.train(deadline);
       if (this.finalEvaluation) this.continueFinalEvaluation(deadline);
     } catch (error) {
-      this.running = false;
+      this.pause();
       this.handlers.onError(error);
       return;
     }
-    this.stats.frames += 1;
-    this.stats.startDelayMs += started - this.lastFrameAt;
-    this.stats.workMs += performance.now() - started;
+    const ended = performance.now();
+    this.stats.chunks += 1;
+    this.stats.workMs += ended - started;
     if (this.finished) {
-      this.running = false;
+      this.pause();
+      this.stats.finishingAt = ended;
       this.handlers.onFinish();
-      return;
+      this.stats.finishedAt = performance.now();
+    } else if (ended < this.frameDueBy + this.allowance) {
+      this.queueChunk();
     }
-    this.frame = requestAnimationFrame((next) => this.tick(next));
   }
 
   /** Whether the end of the current epoch should be scored. */
   wantsEpochEvaluation() {
-    return (
-      this.progress.epoch < EVERY_EPOCH_UNTIL || performance.now() - this.lastEvaluationAt >= MIN_EVALUATION_GAP_MS
-    );
+    const early = this.progress.epoch < EVERY_EPOCH_UNTIL && this.epochs <= EVERY_EPOCH_RUNS_UP_TO;
+    return early || performance.now() - this.lastEvaluationAt >= MIN_EVALUATION_GAP_MS;
   }
 
   /** Runs batches until `deadline`, stopping at epoch ends that are to be scored. */
   train(deadline) {
     for (let first = true; !this.progress.done; first = false) {
       const left = deadline - performance.now();
-      if (!first && left < this.msPerBatch) break; // every frame runs at least one batch
+      if (!first && left < this.msPerBatch) break; // every chunk runs at least one batch
       let batches = Math.max(1, Math.min(10_000, Math.floor(left / this.msPerBatch)));
       if (this.wantsEpochEvaluation()) batches = Math.min(batches, this.progress.batchesPerEpoch - this.progress.batch);
       const started = performance.now();
@@ -147,6 +179,7 @@ export class TrainingLoop {
       this.handlers.onBatches(progress, (this.trainedSamples / Math.max(this.trainingMs, 1e-3)) * 1000, twinProgress);
       if (progress.diverged) throw new Error(progress.divergence);
       if (progress.done) {
+        this.stats.trainedAt = performance.now();
         this.finalEvaluation = true;
       } else if (progress.epochEnded ? this.wantsEpochEvaluation() : this.quarterDue(progress)) {
         this.evaluateTestSet();
@@ -170,7 +203,7 @@ export class TrainingLoop {
     this.stats.evaluateMs += performance.now() - started;
   }
 
-  /** Scores the final model on the test and training sets, a slice per frame. */
+  /** Scores the final model on the test and training sets, a slice per chunk. */
   continueFinalEvaluation(deadline) {
     const started = performance.now();
     const samples = Math.max(256, Math.floor(Math.max(0.5, deadline - started) / this.msPerSample));

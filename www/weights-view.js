@@ -1,15 +1,18 @@
 // "What it learned": each digit's row of weights (bias dropped) as an image, in a diverging colour map.
 // A linear classifier's weights are literally templates: orange pixels are evidence for the digit, blue
 // pixels evidence against it.
+import { pixelPicture } from './pixel-picture.js';
 
 // Blue – white – orange: distinguishable with the common colour-vision deficiencies.
 const NEGATIVE = [33, 102, 172];
 const ZERO = [247, 247, 247];
 const POSITIVE = [217, 95, 2];
 
+/** A weight in -1..1 (relative to the largest) as 0xRRGGBB on the diverging map. */
 function colour(value) {
-  const [from, t] = value < 0 ? [NEGATIVE, -value] : [POSITIVE, value];
-  return ZERO.map((z, i) => Math.round(z + (from[i] - z) * Math.min(1, t)));
+  const [from, t] = value < 0 ? [NEGATIVE, Math.min(1, -value)] : [POSITIVE, Math.min(1, value)];
+  const channel = (i) => Math.round(ZERO[i] + (from[i] - ZERO[i]) * t);
+  return (channel(0) << 16) | (channel(1) << 8) | channel(2);
 }
 
 export class WeightsView {
@@ -20,35 +23,31 @@ export class WeightsView {
   constructor(container, caption) {
     this.container = container;
     this.caption = caption;
-    this.canvases = [];
-    this.side = 0;
+    this.figures = [];
   }
 
   /** Builds the ten pictures for images of `height`×`width` pixels. */
   build(height, width) {
     this.shape = [height, width];
-    this.canvases = Array.from({ length: 10 }, (_, digit) => {
+    this.figures = Array.from({ length: 10 }, (_, digit) => {
       const figure = document.createElement('figure');
       figure.className = 'template';
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      canvas.tabIndex = 0;
+      const picture = document.createElement('img');
+      picture.tabIndex = 0;
       const text = `Template for ${digit}: orange pixels count for a ${digit}, blue pixels against it`;
-      canvas.title = text;
-      canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', text);
+      picture.title = text;
+      picture.alt = text;
       const caption = document.createElement('figcaption');
       caption.textContent = String(digit);
-      figure.append(canvas, caption);
+      figure.append(picture, caption);
       for (const type of ['pointerenter', 'focus', 'click']) {
-        canvas.addEventListener(type, () => {
+        picture.addEventListener(type, () => {
           this.caption.textContent = `${text}.`;
         });
       }
       return figure;
     });
-    this.container.replaceChildren(...this.canvases);
+    this.container.replaceChildren(...this.figures);
   }
 
   /**
@@ -71,15 +70,8 @@ export class WeightsView {
     for (let k = 0; k < 10; k += 1) {
       for (let j = 1; j < inputs; j += 1) largest = Math.max(largest, Math.abs(weights[k * inputs + j]));
     }
-    this.canvases.forEach((figure, k) => {
-      const canvas = figure.firstChild;
-      const context = canvas.getContext('2d');
-      const image = context.createImageData(canvas.width, canvas.height);
-      for (let j = 1; j < inputs; j += 1) {
-        const [r, g, b] = colour(weights[k * inputs + j] / largest);
-        image.data.set([r, g, b, 255], (j - 1) * 4);
-      }
-      context.putImageData(image, 0, 0);
+    this.figures.forEach((figure, k) => {
+      figure.firstChild.src = pixelPicture(...imageShape, (i) => colour(weights[k * inputs + 1 + i] / largest));
     });
   }
 }

@@ -12,16 +12,24 @@ const probabilities = (page) => page.$$eval('#probabilities .value', (values) =>
 
 test('the weights are drawn as ten templates that change with training', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  assert.equal(await page.locator('#templates canvas').count(), 10);
+  assert.equal(await page.locator('#templates img').count(), 10);
+  // The distinct channel values in each picture, read back through a canvas.
   const colours = () =>
-    page.$$eval('#templates canvas', (canvases) =>
-      canvases.map((c) => new Set(Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)).size),
+    page.$$eval('#templates img', (pictures) =>
+      Promise.all(
+        pictures.map(async (picture) => {
+          await picture.decode();
+          const context = Object.assign(document.createElement('canvas'), { width: 28, height: 28 }).getContext('2d');
+          context.drawImage(picture, 0, 0);
+          return new Set(context.getImageData(0, 0, 28, 28).data).size;
+        }),
+      ),
     );
   assert.ok((await colours()).every((n) => n <= 2), 'untrained: every weight is zero, one colour');
   await trainToTheEnd(page);
   assert.ok((await colours()).every((n) => n > 20), 'trained: each template has many shades');
-  assert.match(await page.getAttribute('#templates canvas >> nth=3', 'aria-label'), /Template for 3/);
-  await page.click('#templates canvas >> nth=7'); // a tap tells too
+  assert.match(await page.getAttribute('#templates img >> nth=3', 'alt'), /Template for 3/);
+  await page.click('#templates img >> nth=7'); // a tap tells too
   assert.match(await page.textContent('#template-caption'), /^Template for 7: orange pixels count for a 7/);
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -41,6 +49,10 @@ test('the confusion matrix adds up and the gallery lists only real mistakes', as
 
   const mistakes = await page.$$eval('#mistakes .mistake', (items) => items.map((b) => ({ ...b.dataset })));
   assert.equal(mistakes.length, 24);
+  const sizes = await page.$$eval('#mistakes .mistake img', (pictures) =>
+    Promise.all(pictures.map((p) => p.decode().then(() => `${p.naturalWidth}×${p.naturalHeight}`))),
+  );
+  assert.deepEqual(new Set(sizes), new Set(['28×28']), 'each mistake shows its 28×28 digit');
   for (const m of mistakes) assert.notEqual(m.true, m.predicted, `test image ${m.index} is a real mistake`);
   await page.click('#mistakes .mistake >> nth=0');
   await page.waitForFunction((digit) => document.querySelector('#prediction-text').dataset.digit === digit, mistakes[0].predicted);
@@ -192,11 +204,11 @@ test('compare mode trains both softmaxes on the same batches and overlays their 
 
 test('every control has a name and the page works from the keyboard', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  const unnamed = await page.$$eval('input, select, button, canvas[tabindex]', (elements) =>
+  const unnamed = await page.$$eval('input, select, button, canvas[tabindex], img[tabindex]', (elements) =>
     elements
       .filter((e) => {
         const label = e.labels?.[0]?.textContent ?? '';
-        return !(label.trim() || e.getAttribute('aria-label') || e.textContent.trim() || e.title);
+        return !(label.trim() || e.getAttribute('aria-label') || e.textContent.trim() || e.title || e.alt);
       })
       .map((e) => e.outerHTML.slice(0, 80)),
   );

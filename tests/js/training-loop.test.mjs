@@ -1,0 +1,159 @@
+// The page's training loop (www/training-loop.js) in Node, with the real wasm trainer and a browser stand-in
+// whose frames and tasks the test runs by hand: what the loop does when frames come, stop, or come late.
+import { before, beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const { initSync, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
+const { TrainingLoop } = await import(new URL('www/training-loop.js', root));
+const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
+
+before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
+
+// The browser: frame callbacks wait until `frame()`; posted messages wait in `tasks` until `runTasks()`.
+let frameCallbacks;
+let tasks;
+beforeEach(() => {
+  frameCallbacks = new Map();
+  tasks = [];
+});
+let nextFrameId = 1;
+globalThis.requestAnimationFrame = (callback) => {
+  frameCallbacks.set(nextFrameId, callback);
+  return nextFrameId++;
+};
+globalThis.cancelAnimationFrame = (id) => frameCallbacks.delete(id);
+globalThis.MessageChannel = class {
+  constructor() {
+    this.port1 = { onmessage: null };
+    this.port2 = { postMessage: () => tasks.push(() => this.port1.onmessage({ data: null })) };
+  }
+};
+
+/** A frame that began `ago` ms before now: its callbacks run (and may ask for the next frame). */
+function frame(ago = 0) {
+  const callbacks = [...frameCallbacks.values()];
+  frameCallbacks.clear();
+  callbacks.forEach((callback) => callback(performance.now() - ago));
+}
+
+/** Runs the queued tasks, and those they queue, until none is left; returns how many ran. */
+function runTasks() {
+  let ran = 0;
+  while (tasks.length) {
+    // A chunk trains about a frame's time, a slice a millisecond: thousands mean the chain never ends.
+    if (ran > 2000) throw new Error('the loop keeps queueing work with no frame to pace it');
+    tasks.shift()();
+    ran += 1;
+  }
+  return ran;
+}
+
+function loopFor(options, handlers = {}) {
+  const trainer = Trainer.fromNpz(bytes, { learningRate: 0.1, batchSize: 256, seed: 0, ...options });
+  const seen = { evaluations: [], finished: 0, errors: [], batches: 0 };
+  const loop = new TrainingLoop(trainer, {
+    onBatches: (progress) => (seen.batches = progress.totalBatches),
+    onEvaluation: (result) => seen.evaluations.push(result),
+    onFinish: () => (seen.finished += 1),
+    onError: (error) => seen.errors.push(error.message),
+    ...handlers,
+  });
+  return { loop, seen, trainer };
+}
+
+test('training starts at once, and stops of itself when no frame comes (a hidden tab)', () => {
+  const { loop, seen, trainer } = loopFor({ epochs: 1000 });
+  loop.start({ batchSize: 256, epochs: 1000 });
+  assert.equal(seen.evaluations.length, 1, 'the untrained model is scored first');
+  assert.equal(tasks.length, 1, 'the first chunk is queued without waiting for a frame');
+  runTasks();
+  const before = seen.batches;
+  assert.ok(before > 0, 'it trained');
+  assert.equal(tasks.length, 0, 'with no frame, the chain of chunks ends');
+  assert.ok(loop.running && !loop.finished, 'paused by the browser, not stopped');
+  frame();
+  assert.equal(tasks.length, 1, 'the next frame starts a chunk');
+  runTasks();
+  assert.ok(seen.batches > before, 'and training goes on');
+  loop.pause();
+  trainer.free();
+});
+
+test('pause and resume, however quick, never queue a second chunk', () => {
+  const { loop, seen, trainer } = loopFor({ epochs: 1000 });
+  loop.start({ batchSize: 256, epochs: 1000 });
+  loop.pause();
+  loop.resume(); // before the queued chunk has run
+  loop.pause();
+  loop.resume();
+  assert.equal(tasks.length, 1);
+  assert.equal(frameCallbacks.size, 1, 'one frame asked for');
+  frame();
+  assert.equal(tasks.length, 1);
+  runTasks();
+  loop.pause();
+  const paused = seen.batches;
+  frame();
+  assert.equal(runTasks(), 0, 'paused: no frame callback, no chunk');
+  assert.equal(seen.batches, paused);
+  trainer.free();
+});
+
+test('a short run scores every epoch, then the final model on both sets, and finishes once', () => {
+  const { loop, seen, trainer } = loopFor({ epochs: 3 });
+  loop.start({ batchSize: 256, epochs: 3 });
+  for (let frames = 0; seen.finished === 0 && frames < 1000; frames += 1) {
+    runTasks();
+    frame();
+  }
+  runTasks();
+  assert.equal(seen.finished, 1);
+  assert.equal(seen.batches, 3 * 31);
+  // Untrained, after epochs 1 and 2, then the final model (the end of epoch 3) with its training accuracy.
+  assert.deepEqual(seen.evaluations.map((e) => e.atBatch), [0, 31, 62, 93]);
+  assert.ok(seen.evaluations.slice(0, 3).every((e) => Number.isNaN(e.trainAccuracy)));
+  const final = seen.evaluations.at(-1);
+  assert.ok(final.trainAccuracy > 0.8 && final.testAccuracy > 0.8, JSON.stringify(final));
+  assert.ok(loop.finished && !loop.running);
+  assert.equal(frameCallbacks.size, 0, 'no frame asked for after the end');
+  trainer.free();
+});
+
+test('late frames make chunks stop before the next frame is due; frames on time let them run on', () => {
+  const { loop, trainer } = loopFor({ epochs: 1000 });
+  loop.start({ batchSize: 256, epochs: 1000 });
+  runTasks();
+  // Frames every 16.7 ms teach the loop the period; then frames 40 ms apart are late.
+  const start = performance.now();
+  for (let i = 0; i < 5; i += 1) {
+    const callbacks = [...frameCallbacks.values()];
+    frameCallbacks.clear();
+    callbacks.forEach((callback) => callback(start + i * 16.7));
+  }
+  const onTime = loop.allowance;
+  assert.ok(onTime > 0, 'frames on time: training may run past the due time until the frame comes');
+  for (let i = 0; i < 20; i += 1) {
+    const callbacks = [...frameCallbacks.values()];
+    frameCallbacks.clear();
+    callbacks.forEach((callback) => callback(start + 100 + i * 40));
+  }
+  assert.ok(loop.allowance < 0, `late frames: chunks end before the frame is due (${loop.allowance} ms)`);
+  tasks.length = 0;
+  loop.pause();
+  trainer.free();
+});
+
+test('a diverging run stops the loop and reports why', () => {
+  const { loop, seen, trainer } = loopFor({ epochs: 5, learningRate: 3e38 });
+  loop.start({ batchSize: 256, epochs: 5 });
+  runTasks();
+  assert.equal(seen.errors.length, 1);
+  assert.match(seen.errors[0], /overflowed .*try a smaller learning rate/);
+  assert.ok(!loop.running);
+  frame();
+  assert.equal(runTasks(), 0, 'nothing runs after the error');
+  assert.equal(seen.finished, 0);
+  trainer.free();
+});
