@@ -20,3 +20,7 @@ export function loadCore() {
 export function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Whether `error` is the core itself failing (a trap, or a broken wasm-bindgen object), not a refusal. */
+export const isCoreFailure = (error) =>
+  error instanceof WebAssembly.RuntimeError || /null pointer passed to rust|recursive use of an object/.test(String(error));

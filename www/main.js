@@ -1,18 +1,19 @@
 // The page: wires the data panel, the settings, the training loop, the charts and the drawing pad to the
 // wasm core. All state lives in `app`; every change of state goes through `setState`.
 import defaultDataUrl from '../data/mini_mnist.npz?url';
-import { loadCore, messageOf } from './core.js';
+import { isCoreFailure, loadCore, messageOf } from './core.js';
 import { LearningCharts } from './charts.js';
 import { acceptFiles, showDataset, showError } from './data-view.js';
 import { DrawingPad } from './drawing-pad.js';
 import { PredictionView } from './prediction-view.js';
 import { download, forgetModel, keepModel, keptModel } from './model-store.js';
-import { PRESETS, lockSettings, readSettings, writeSettings } from './settings.js';
+import { lockSettings, readSettings } from './settings.js';
 import { TestResultsView } from './test-results-view.js';
 import { TrainingLoop } from './training-loop.js';
-import { copyLink, settingsFromUrl, settingsToUrl } from './url-settings.js';
+import { linkSettingsToUrl } from './url-settings.js';
 import { WeightsView } from './weights-view.js';
-import { $, compact, percent, setStat, showNotice } from './page-text.js';
+import { $, comparisonText, compact, percent, setStat, showNotice } from './page-text.js';
+import { watchInView } from './in-view.js';
 
 const VIEW_REFRESH_MS = 100;
 const RESULTS_REFRESH_MS = 1000;
@@ -53,6 +54,14 @@ const view = {
   dataElements: { summary: $('data-summary'), counts: $('class-counts'), notice: $('data-notice') },
 };
 
+// While training runs, the weights and the test results are redrawn only when on screen, and at once when
+// they come into view.
+const panels = watchInView([$('weights-panel'), $('results-panel')], (panel) => {
+  if (app.state !== 'running') return;
+  if (panel.id === 'results-panel') showTestResults(true);
+  else view.weights.show(app.trainer.weights(), app.info.imageShape);
+});
+
 function setState(state) {
   app.state = state;
   if (state !== 'running') refreshTrainingView(true);
@@ -72,14 +81,15 @@ function showProgress() {
   const p = app.progress;
   const epochs = app.trainer ? JSON.parse(app.trainerOptions).epochs : 0;
   const total = p ? p.batchesPerEpoch * epochs : 1;
-  $('progress').max = total;
-  $('progress').value = p ? p.totalBatches : 0;
+  const bar = $('progress');
+  if (bar.max !== total) bar.max = total;
+  bar.value = p ? p.totalBatches : 0;
   let text = 'Ready';
   if (app.state === 'loading') text = 'Loading…';
   else if (p?.done) text = `Done: ${epochs} epochs`;
   else if (p) text = `Epoch ${p.epoch + 1} of ${epochs}, batch ${p.batch} of ${p.batchesPerEpoch}`;
   if (app.state === 'paused') text += ' (paused)';
-  $('progress-text').textContent = text;
+  if ($('progress-text').textContent !== text) $('progress-text').textContent = text;
 }
 
 /** A new trainer on the current data with `options`; throws the core's message when refused. */
@@ -116,7 +126,8 @@ let resultsShownAt = 0;
 
 /** The confusion matrix and the mistakes gallery, at most every RESULTS_REFRESH_MS unless `now`. */
 function showTestResults(now = false) {
-  if (!isTrained() || (!now && performance.now() - resultsShownAt < RESULTS_REFRESH_MS)) return;
+  if (!now && (!panels.isInView($('results-panel')) || performance.now() - resultsShownAt < RESULTS_REFRESH_MS)) return;
+  if (!isTrained()) return;
   resultsShownAt = performance.now();
   const { trainer } = app;
   view.results.show(trainer.testPredictions(), trainer.testLabels(), (i) => trainer.testImage(i), app.info.imageShape);
@@ -197,7 +208,8 @@ function refreshTrainingView(now = false) {
   if (progress) setStat('stat-loss', Number.isFinite(progress.loss) ? progress.loss.toFixed(3) : '—', progress.loss);
   if (samplesPerSecond) setStat('stat-speed', `${compact.format(samplesPerSecond)} images/s`, samplesPerSecond);
   view.charts.redraw(now);
-  if (app.trainer && (now || performance.now() - weightsShownAt >= WEIGHTS_REFRESH_MS)) {
+  const weightsDue = panels.isInView($('weights-panel')) && performance.now() - weightsShownAt >= WEIGHTS_REFRESH_MS;
+  if (app.trainer && (now || weightsDue)) {
     weightsShownAt = performance.now();
     view.weights.show(app.trainer.weights(), app.info.imageShape);
   }
@@ -215,13 +227,9 @@ function makeTwin(options) {
 }
 
 function showComparison(result, twin) {
-  const options = JSON.parse(app.trainerOptions);
-  const [row, batch] = options.softmax === 'row' ? [result, twin] : [twin, result];
+  const softmax = JSON.parse(app.trainerOptions).softmax;
   $('compare-result').hidden = false;
-  $('compare-result').textContent =
-    `Test accuracy: per-row softmax ${percent(row.testAccuracy)}, whole-batch softmax ${percent(batch.testAccuracy)}. ` +
-    'Dividing by the sum over the whole batch leaves no sample with probabilities that sum to one, so each ' +
-    "sample's push towards its own digit is drowned out by the rest of the batch.";
+  $('compare-result').textContent = comparisonText(...(softmax === 'row' ? [result, twin] : [twin, result]));
 }
 
 function startTraining() {
@@ -340,9 +348,6 @@ function restoreKeptModel() {
 }
 
 /** Whether an error came from the wasm core failing (a Rust panic traps; a broken handle refuses calls). */
-const isCoreFailure = (error) =>
-  error instanceof WebAssembly.RuntimeError || /null pointer passed to rust|recursive use of an object/.test(String(error));
-
 /**
  * Errors that escape from the core are caught here: the page says what happened, replaces the broken
  * trainer with a fresh one on the same data (bringing back the kept model if there is one) and goes on.
@@ -393,20 +398,7 @@ async function boot() {
     event.target.value = '';
     if (file) importModel(new Uint8Array(await file.arrayBuffer()), file.name);
   });
-  writeSettings(view.form, settingsFromUrl());
-  for (const button of view.form.querySelectorAll('[data-preset]')) {
-    button.addEventListener('click', () => {
-      writeSettings(view.form, PRESETS[button.dataset.preset]);
-      settingsToUrl(view.form);
-    });
-  }
-  view.form.addEventListener('input', () => settingsToUrl(view.form));
-  $('copy-link-button').addEventListener('click', async () => {
-    settingsToUrl(view.form);
-    const copied = await copyLink();
-    showNotice(copied ? 'Link copied: it opens this page with these settings.' : `Share this link: ${location.href}`);
-  });
-  view.form.addEventListener('submit', (event) => event.preventDefault());
+  linkSettingsToUrl(view.form, $('copy-link-button'), showNotice);
   acceptFiles({ input: $('file-input'), zone: $('drop-zone') }, useData, (message) =>
     showError($('data-error'), message),
   );

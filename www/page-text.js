@@ -9,7 +9,7 @@ export const compact = new Intl.NumberFormat('en', { notation: 'compact', maximu
 /** Shows a figure as text, and its exact value in `data-value` (for tests and assistive reading). */
 export function setStat(id, text, value) {
   const element = $(id);
-  element.textContent = text;
+  if (element.textContent !== text) element.textContent = text; // the same text again would still relayout
   if (value === undefined) delete element.dataset.value;
   else element.dataset.value = String(value);
 }
@@ -18,4 +18,13 @@ export function setStat(id, text, value) {
 export function showNotice(text) {
   $('model-notice').textContent = text;
   $('model-notice').hidden = !text;
+}
+
+/** What compare mode found: the test accuracies of the two softmaxes, and why they differ. */
+export function comparisonText(row, batch) {
+  return (
+    `Test accuracy: per-row softmax ${percent(row.testAccuracy)}, whole-batch softmax ${percent(batch.testAccuracy)}. ` +
+    'Dividing by the sum over the whole batch leaves no sample with probabilities that sum to one, so each ' +
+    "sample's push towards its own digit is drowned out by the rest of the batch."
+  );
 }

@@ -37,6 +37,10 @@ export class PredictionView {
    * @param {string} [source] where the digit comes from, when it is not the pad's drawing
    */
   show(pixels, probabilities, trained, source = '') {
+    // The page asks again at every refresh while training; an unchanged answer costs no repaint.
+    const shown = [pixels, probabilities && Array.from(probabilities).join(), trained, source];
+    if (this.shown?.every((part, i) => part === shown[i])) return;
+    this.shown = shown;
     this.drawSeen(pixels);
     this.source.textContent = source;
     this.source.hidden = !source;

@@ -1,5 +1,6 @@
 // The training settings in the page's address, so a link shares them:
 // ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row&wd=0&schedule=constant
+import { PRESETS, writeSettings } from './settings.js';
 
 const PARAMETERS = {
   lr: 'learningRate',
@@ -36,4 +37,25 @@ export async function copyLink() {
   } catch {
     return false;
   }
+}
+
+/**
+ * Fills the settings `form` from the address and keeps the address in step with it, including when a
+ * preset button fills the form; `copyButton` copies the link, and `showNotice` says whether it could.
+ */
+export function linkSettingsToUrl(form, copyButton, showNotice) {
+  writeSettings(form, settingsFromUrl());
+  for (const button of form.querySelectorAll('[data-preset]')) {
+    button.addEventListener('click', () => {
+      writeSettings(form, PRESETS[button.dataset.preset]);
+      settingsToUrl(form);
+    });
+  }
+  form.addEventListener('input', () => settingsToUrl(form));
+  form.addEventListener('submit', (event) => event.preventDefault());
+  copyButton.addEventListener('click', async () => {
+    settingsToUrl(form);
+    const copied = await copyLink();
+    showNotice(copied ? 'Link copied: it opens this page with these settings.' : `Share this link: ${location.href}`);
+  });
 }

@@ -35,6 +35,25 @@ test('the weights are drawn as ten templates that change with training', async (
   await page.context().close();
 });
 
+test('while training, the weights are redrawn only on screen, and at once when scrolled to', async () => {
+  const page = await openPage(shared.browser, shared.site.url, { width: 390, height: 700 }); // a phone: one card at a time
+  await page.fill('input[name="epochs"]', '1000');
+  await page.click('#train-button');
+  await page.waitForFunction(() => Number(document.querySelector('#progress').value) > 100);
+  const template = () => page.getAttribute('#templates img >> nth=0', 'src');
+  const offScreen = await template();
+  await page.waitForFunction(() => Number(document.querySelector('#progress').value) > 1000);
+  assert.equal(await template(), offScreen, 'out of view: not redrawn while training runs');
+  await page.locator('#weights-panel').scrollIntoViewIfNeeded();
+  await page.waitForFunction((before) => document.querySelector('#templates img').src !== before, offScreen);
+  const onScreen = await template();
+  await page.waitForFunction((before) => document.querySelector('#templates img').src !== before, onScreen);
+  assert.equal(await page.getAttribute('body', 'data-state'), 'running', 'kept up to date as it trains');
+  await page.click('#pause-button');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('the confusion matrix adds up and the gallery lists only real mistakes', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
