@@ -98,15 +98,36 @@ impl SparseRows {
 /// input.
 #[inline]
 pub fn logits(row: SparseRow, weights: &[f32]) -> [f32; PADDED] {
-    let mut sums = [0.0f32; PADDED];
-    for (&index, &value) in row.indices.iter().zip(row.values) {
-        let start = index as usize * PADDED;
-        let block: &[f32; PADDED] = weights[start..start + PADDED].try_into().expect("a whole block");
-        for (sum, &w) in sums.iter_mut().zip(block) {
-            *sum += value * w;
-        }
+    // Two sets of sums, for alternate inputs, added at the end: with one set every addition waited for the
+    // previous one, and that chain, not the arithmetic, set the pace (this doubled the speed in Chromium).
+    let (mut even, mut odd) = ([0.0f32; PADDED], [0.0f32; PADDED]);
+    let pairs = row.indices.chunks_exact(2).zip(row.values.chunks_exact(2));
+    for (index, value) in pairs {
+        add_scaled(&mut even, value[0], block(weights, index[0]));
+        add_scaled(&mut odd, value[1], block(weights, index[1]));
     }
-    sums
+    if let (Some(&index), Some(&value), true) = (row.indices.last(), row.values.last(), row.indices.len() % 2 == 1) {
+        add_scaled(&mut even, value, block(weights, index));
+    }
+    for (sum, &other) in even.iter_mut().zip(&odd) {
+        *sum += other;
+    }
+    even
+}
+
+/// Input `index`'s block of PADDED weights.
+#[inline]
+fn block(weights: &[f32], index: u32) -> &[f32; PADDED] {
+    let start = index as usize * PADDED;
+    weights[start..start + PADDED].try_into().expect("a whole block")
+}
+
+/// `sums += value · block`, lane by lane.
+#[inline]
+fn add_scaled(sums: &mut [f32; PADDED], value: f32, block: &[f32; PADDED]) {
+    for (sum, &w) in sums.iter_mut().zip(block) {
+        *sum += value * w;
+    }
 }
 
 /// `gradient[j] += x_j · coefficients` for every non-zero input j of one sample (its share of the

@@ -23,7 +23,7 @@ const EVERY_EPOCH_UNTIL = 20;
 const EVERY_EPOCH_RUNS_UP_TO = 60;
 const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
-const SMOOTHING = 0.2;
+const FORGETTING = 0.8;
 const WHOLE_SET = 1_000_000_000;
 
 export class TrainingLoop {
@@ -51,7 +51,11 @@ export class TrainingLoop {
     this.allowance = this.period / 2;
     this.channel = new MessageChannel();
     this.channel.port1.onmessage = () => this.chunk();
-    this.msPerBatch = 1;
+    // What a batch costs: recent time over recent batches, older calls counting less. A ratio of sums, as
+    // browsers round performance.now() to 0.1 ms, and a short call timed as 0 ms must not make the next
+    // call think a batch costs nothing (and run far past its deadline).
+    this.recentMs = 0;
+    this.recentBatches = 0;
     this.msPerSample = 0.001;
     this.progress = trainer.step(0);
     this.finalEvaluation = false;
@@ -143,6 +147,7 @@ export class TrainingLoop {
     const ended = performance.now();
     this.stats.chunks += 1;
     this.stats.workMs += ended - started;
+    this.stats.longestChunkMs = Math.max(this.stats.longestChunkMs ?? 0, ended - started);
     if (this.finished) {
       this.pause();
       this.stats.finishingAt = ended;
@@ -163,15 +168,17 @@ export class TrainingLoop {
   train(deadline) {
     for (let first = true; !this.progress.done; first = false) {
       const left = deadline - performance.now();
-      if (!first && left < this.msPerBatch) break; // every chunk runs at least one batch
-      let batches = Math.max(1, Math.min(10_000, Math.floor(left / this.msPerBatch)));
+      const msPerBatch = this.recentBatches ? Math.max(this.recentMs / this.recentBatches, 0.01) : 1;
+      if (!first && left < msPerBatch) break; // every chunk runs at least one batch
+      let batches = Math.max(1, Math.min(10_000, Math.floor(left / msPerBatch)));
       if (this.wantsEpochEvaluation()) batches = Math.min(batches, this.progress.batchesPerEpoch - this.progress.batch);
       const started = performance.now();
       const progress = this.trainer.step(batches);
       const twinProgress = this.twin?.step(batches);
       const elapsed = performance.now() - started;
       const ran = progress.batchLosses.length;
-      this.msPerBatch += SMOOTHING * (elapsed / Math.max(ran, 1) - this.msPerBatch);
+      this.recentMs = FORGETTING * this.recentMs + elapsed;
+      this.recentBatches = FORGETTING * this.recentBatches + ran;
       this.trainingMs += elapsed;
       this.stats.trainMs += elapsed;
       this.trainedSamples += ran * this.batchSize;
@@ -211,7 +218,7 @@ export class TrainingLoop {
     const elapsed = performance.now() - started;
     this.stats.evaluateMs += elapsed;
     if (result === undefined) {
-      this.msPerSample += SMOOTHING * (elapsed / samples - this.msPerSample);
+      this.msPerSample += (1 - FORGETTING) * (Math.max(elapsed, 0.1) / samples - this.msPerSample);
       return;
     }
     this.finalEvaluation = false;
