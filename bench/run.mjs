@@ -210,7 +210,7 @@ async function main() {
     results.tfjs8k = await inPage(browser, `${site.url}bench/tfjs.html?epochs=3&data=mnist_8k`);
     log('TF.js on 64k');
     results.tfjs64k = await inPage(browser, `${site.url}bench/tfjs.html?epochs=2&data=mnist_64k`);
-    // The page's run is the most exposed to the machine's noise: take the median of three.
+    // The page's run is the most exposed to the machine's noise: take the median of PAGE_RUNS.
     const runs = [];
     for (let run = 0; run < PAGE_RUNS; run += 1) runs.push(await pageLoop(browser, `${site.url}dist/index.html`));
     runs.sort((a, b) => keeps(a) - keeps(b));

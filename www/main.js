@@ -59,7 +59,7 @@ const view = {
 const panels = watchInView([$('weights-panel'), $('results-panel')], (panel) => {
   if (app.state !== 'running') return;
   if (panel.id === 'results-panel') showTestResults(true);
-  else view.weights.show(app.trainer.weights(), app.info.imageShape);
+  else showWeights();
 });
 
 function setState(state) {
@@ -209,13 +209,15 @@ function refreshTrainingView(now = false) {
   if (samplesPerSecond) setStat('stat-speed', `${compact.format(samplesPerSecond)} images/s`, samplesPerSecond);
   view.charts.redraw(now);
   const weightsDue = panels.isInView($('weights-panel')) && performance.now() - weightsShownAt >= WEIGHTS_REFRESH_MS;
-  if (app.trainer && (now || weightsDue)) {
-    weightsShownAt = performance.now();
-    view.weights.show(app.trainer.weights(), app.info.imageShape);
-  }
+  if (app.trainer && (now || weightsDue)) showWeights();
   $('export-button').disabled = !isTrained() || app.state === 'running';
   showProgress();
   updatePrediction();
+}
+
+function showWeights() {
+  weightsShownAt = performance.now();
+  view.weights.show(app.trainer.weights(), app.info.imageShape);
 }
 
 /** The run's twin for comparison: the other softmax on the same data, seed and batches. */
