@@ -61,11 +61,11 @@ export class TrainingLoop {
     this.finalEvaluation = false;
     this.lastEvaluationAt = 0;
     this.nextQuarterAt = 0;
-    this.trainingMs = 0;
     this.trainedSamples = 0;
     this.batchSize = 0;
     this.epochs = 0;
-    // Where the time goes, for the benchmark (bench/run.mjs): counts, and totals in milliseconds.
+    // Where the time goes: counts, and totals in milliseconds (the speed shown is from trainMs; the rest is
+    // for the benchmark, bench/run.mjs).
     this.stats = { frames: 0, lateFrames: 0, chunks: 0, workMs: 0, trainMs: 0, evaluateMs: 0 };
   }
 
@@ -75,7 +75,6 @@ export class TrainingLoop {
 
   /** Starts a run of `epochs` epochs of batches of `batchSize` samples (the trainer's settings). */
   start({ batchSize, epochs }) {
-    this.stats.startedAt = performance.now();
     this.batchSize = batchSize;
     this.epochs = epochs;
     this.evaluateTestSet(); // the untrained model: where the curves start
@@ -150,9 +149,7 @@ export class TrainingLoop {
     this.stats.longestChunkMs = Math.max(this.stats.longestChunkMs ?? 0, ended - started);
     if (this.finished) {
       this.pause();
-      this.stats.finishingAt = ended;
       this.handlers.onFinish();
-      this.stats.finishedAt = performance.now();
     } else if (ended < this.frameDueBy + this.allowance) {
       this.queueChunk();
     }
@@ -179,11 +176,10 @@ export class TrainingLoop {
       const ran = progress.batchLosses.length;
       this.recentMs = FORGETTING * this.recentMs + elapsed;
       this.recentBatches = FORGETTING * this.recentBatches + ran;
-      this.trainingMs += elapsed;
       this.stats.trainMs += elapsed;
       this.trainedSamples += ran * this.batchSize;
       this.progress = progress;
-      this.handlers.onBatches(progress, (this.trainedSamples / Math.max(this.trainingMs, 1e-3)) * 1000, twinProgress);
+      this.handlers.onBatches(progress, (this.trainedSamples / Math.max(this.stats.trainMs, 1e-3)) * 1000, twinProgress);
       if (progress.diverged) throw new Error(progress.divergence);
       if (progress.done) {
         this.stats.trainedAt = performance.now();

@@ -8,6 +8,10 @@ import { line, npyHeader, number, openPage, siteAndBrowser, stroke, trainToTheEn
 
 const shared = siteAndBrowser();
 
+/** The settings form's fields, name → value as shown. */
+const settingsShown = (page) =>
+  page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+
 const probabilities = (page) => page.$$eval('#probabilities .value', (values) => values.map((v) => v.textContent));
 
 test('the weights are drawn as ten templates that change with training', async () => {
@@ -157,7 +161,7 @@ test('the last trained model survives a reload, and Reset forgets it', async () 
 test('the address carries the settings and Copy link shares them', async () => {
   const context = await shared.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await openPage(shared.browser, `${shared.site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
-  const values = await page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  const values = await settingsShown(page);
   assert.deepEqual(values, {
     learningRate: '0.05',
     batchSize: '128',
@@ -183,7 +187,7 @@ test('the address carries the settings and Copy link shares them', async () => {
 test('the best preset reaches 0.905 on the bundled digits', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   await page.click('[data-preset="best"]');
-  const values = await page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  const values = await settingsShown(page);
   assert.deepEqual(values, {
     learningRate: '0.5',
     batchSize: '64',
