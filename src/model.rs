@@ -8,8 +8,6 @@
 use crate::data::CLASSES;
 use crate::kernels::{self, SparseRow, SparseRows, PADDED};
 use ndarray::{s, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
-use std::fmt;
-use std::str::FromStr;
 
 /// How the softmax is normalised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,26 +19,7 @@ pub enum SoftmaxMode {
     Batch,
 }
 
-impl FromStr for SoftmaxMode {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "row" => Ok(SoftmaxMode::Row),
-            "batch" => Ok(SoftmaxMode::Batch),
-            other => Err(format!("softmax must be \"row\" or \"batch\", not {other:?}")),
-        }
-    }
-}
-
-impl fmt::Display for SoftmaxMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SoftmaxMode::Row => "row",
-            SoftmaxMode::Batch => "batch",
-        })
-    }
-}
+named_variants!(SoftmaxMode, "softmax", { Row => "row", Batch => "batch" });
 
 /// The logits of each sample row (bias included), into a buffer the caller keeps. Rows are given one by one,
 /// so a batch can be read straight from the data set by index.

@@ -48,26 +48,7 @@ impl Schedule {
     }
 }
 
-impl std::str::FromStr for Schedule {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "constant" => Ok(Schedule::Constant),
-            "cosine" => Ok(Schedule::Cosine),
-            other => Err(format!("schedule must be \"constant\" or \"cosine\", not {other:?}")),
-        }
-    }
-}
-
-impl std::fmt::Display for Schedule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Schedule::Constant => "constant",
-            Schedule::Cosine => "cosine",
-        })
-    }
-}
+named_variants!(Schedule, "schedule", { Constant => "constant", Cosine => "cosine" });
 
 impl TrainConfig {
     /// The best settings measured on the bundled data: 30 epochs of batch 64 from a rate of 0.5 annealed

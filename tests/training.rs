@@ -1,6 +1,6 @@
 //! The trainer against the numpy seed code, and its accuracy on the bundled real digits.
 
-use mnist_logreg::{load_npz, Dataset, SoftmaxMode, TrainConfig, Trainer};
+use mnist_logreg::{load_npz, Dataset, Schedule, SoftmaxMode, TrainConfig, Trainer};
 use ndarray::{Array1, Array2, Ix1};
 use ndarray_npy::NpzReader;
 use std::fs::File;
@@ -124,6 +124,23 @@ fn refuses_settings_that_cannot_train() {
     assert!(with(|c| c.epochs = 0).contains("epochs must be at least 1"));
     let bad_order = Trainer::with_orders(bundled(), TrainConfig::default(), vec![vec![0; 8000]]);
     assert!(bad_order.err().unwrap().to_string().contains("Epoch 0"));
+}
+
+#[test]
+fn option_names_read_back_as_written_and_others_are_refused_by_name() {
+    for mode in [SoftmaxMode::Row, SoftmaxMode::Batch] {
+        assert_eq!(mode.to_string().parse::<SoftmaxMode>(), Ok(mode));
+    }
+    for schedule in [Schedule::Constant, Schedule::Cosine] {
+        assert_eq!(schedule.to_string().parse::<Schedule>(), Ok(schedule));
+    }
+    assert_eq!(SoftmaxMode::Batch.to_string(), "batch");
+    assert_eq!(Schedule::Cosine.to_string(), "cosine");
+    assert_eq!("Row".parse::<SoftmaxMode>(), Err(r#"softmax must be "row" or "batch", not "Row""#.to_string()));
+    assert_eq!(
+        "linear".parse::<Schedule>(),
+        Err(r#"schedule must be "constant" or "cosine", not "linear""#.to_string())
+    );
 }
 
 fn train_bundled(softmax: SoftmaxMode) -> (f32, f32) {

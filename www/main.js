@@ -4,7 +4,7 @@ import defaultDataUrl from '../data/mini_mnist.npz?url';
 import { isCoreFailure, loadCore, messageOf } from './core.js';
 import { LearningCharts } from './charts.js';
 import { acceptFiles, showDataset, showError } from './data-view.js';
-import { DrawingPad } from './drawing-pad.js';
+import { DigitInput } from './digit-input.js';
 import { PredictionView } from './prediction-view.js';
 import { download, forgetModel, keepModel, keptModel } from './model-store.js';
 import { lockSettings, readSettings } from './settings.js';
@@ -12,7 +12,7 @@ import { TestResultsView } from './test-results-view.js';
 import { TrainingLoop } from './training-loop.js';
 import { linkSettingsToUrl } from './url-settings.js';
 import { WeightsView } from './weights-view.js';
-import { $, comparisonText, compact, percent, setStat, showNotice } from './page-text.js';
+import { $, comparisonText, compact, percent, progressText, setStat, showNotice } from './page-text.js';
 import { watchInView } from './in-view.js';
 
 const VIEW_REFRESH_MS = 100;
@@ -28,8 +28,6 @@ const app = {
   loop: null,
   state: 'loading', // loading | ready | running | paused | done
   progress: null,
-  digit: null, // the drawing in MNIST form, or null when the pad is empty
-  digitSource: '', // set when the digit shown is a test image rather than the drawing
   info: null, // what the data set holds (datasetInfo)
   imported: false, // whether the model was loaded from a file rather than trained
   testAccuracy: undefined,
@@ -48,7 +46,7 @@ const view = {
     { matrix: $('confusion'), gallery: $('mistakes'), summary: $('results-summary') },
     (index) => showTestImage(index),
   ),
-  pad: null,
+  digit: null, // the digit classified: the drawing pad's, or a test image (a DigitInput)
   form: $('settings'),
   buttons: { train: $('train-button'), pause: $('pause-button'), reset: $('reset-button') },
   dataElements: { summary: $('data-summary'), counts: $('class-counts'), notice: $('data-notice') },
@@ -84,11 +82,7 @@ function showProgress() {
   const bar = $('progress');
   if (bar.max !== total) bar.max = total;
   bar.value = p ? p.totalBatches : 0;
-  let text = 'Ready';
-  if (app.state === 'loading') text = 'Loading…';
-  else if (p?.done) text = `Done: ${epochs} epochs`;
-  else if (p) text = `Epoch ${p.epoch + 1} of ${epochs}, batch ${p.batch} of ${p.batchesPerEpoch}`;
-  if (app.state === 'paused') text += ' (paused)';
+  const text = progressText(app.state, p, epochs);
   if ($('progress-text').textContent !== text) $('progress-text').textContent = text;
 }
 
@@ -135,10 +129,8 @@ function showTestResults(now = false) {
 
 /** Shows test sample `index` in the prediction panel, in place of the drawing. */
 function showTestImage(index) {
-  view.pad.clear(false);
-  app.digit = app.trainer.testImage(index);
-  app.digitSource = `Test image ${index}, labelled ${app.trainer.testLabels()[index]}. Draw on the pad to go back.`;
-  updatePrediction();
+  const label = app.trainer.testLabels()[index];
+  view.digit.showTestImage(app.trainer.testImage(index), `Test image ${index}, labelled ${label}. Draw on the pad to go back.`);
   $('draw-panel').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
 }
 
@@ -288,35 +280,19 @@ function togglePause() {
   }
 }
 
-let predictionFrame = 0;
-
-/** Re-reads the pad on the next frame (drawing events come faster than frames). */
-function schedulePadRead() {
-  cancelAnimationFrame(predictionFrame);
-  predictionFrame = requestAnimationFrame(() => {
-    app.digitSource = '';
-    const image = view.pad.imageData();
-    try {
-      app.digit = view.pad.isEmpty ? null : app.core?.preprocessDigit(image.data, image.width, image.height) ?? null;
-    } catch (error) {
-      app.digit = null;
-      showError($('train-error'), messageOf(error));
-    }
-    updatePrediction();
-  });
-}
-
+/** Classifies the digit in the prediction panel with the current model. */
 function updatePrediction() {
-  if (app.digit && app.info && app.digit.length !== app.info.features) {
+  const { pixels, source } = view.digit ?? {};
+  if (pixels && app.info && pixels.length !== app.info.features) {
     const note = `The pad draws 28×28 digits, but this data set's images have ${app.info.features} pixels.`;
     view.prediction.show(null, null, false, note);
     return;
   }
-  if (!app.trainer || !app.digit) {
-    view.prediction.show(app.digit, null, false, app.digitSource);
+  if (!app.trainer || !pixels) {
+    view.prediction.show(pixels ?? null, null, false, source);
     return;
   }
-  view.prediction.show(app.digit, app.trainer.predict(app.digit), isTrained(), app.digitSource);
+  view.prediction.show(pixels, app.trainer.predict(pixels), isTrained(), source);
 }
 
 /** Loads a model file (from `exportNpz`) into the current run; a refused file leaves everything as it was. */
@@ -349,7 +325,6 @@ function restoreKeptModel() {
   if (!importModel(kept.npz, 'the model you trained last time', true)) forgetModel();
 }
 
-/** Whether an error came from the wasm core failing (a Rust panic traps; a broken handle refuses calls). */
 /**
  * Errors that escape from the core are caught here: the page says what happened, replaces the broken
  * trainer with a fresh one on the same data (bringing back the kept model if there is one) and goes on.
@@ -385,8 +360,13 @@ async function boot() {
     if (recoverFrom(event.reason)) event.preventDefault();
   });
   setState('loading');
-  view.pad = new DrawingPad($('pad'), schedulePadRead);
-  $('clear-button').addEventListener('click', () => view.pad.clear());
+  view.digit = new DigitInput(
+    $('pad'),
+    (image) => app.core?.preprocessDigit(image.data, image.width, image.height) ?? null,
+    updatePrediction,
+    (error) => showError($('train-error'), messageOf(error)),
+  );
+  $('clear-button').addEventListener('click', () => view.digit.clear());
   view.buttons.train.addEventListener('click', startTraining);
   view.buttons.pause.addEventListener('click', togglePause);
   view.buttons.reset.addEventListener('click', () => {

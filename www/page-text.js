@@ -28,3 +28,12 @@ export function comparisonText(row, batch) {
     "sample's push towards its own digit is drowned out by the rest of the batch."
   );
 }
+
+/** The line beside the progress bar: where a run of `epochs` epochs is, given the page's state. */
+export function progressText(state, progress, epochs) {
+  let text = 'Ready';
+  if (state === 'loading') text = 'Loading…';
+  else if (progress?.done) text = `Done: ${epochs} epochs`;
+  else if (progress) text = `Epoch ${progress.epoch + 1} of ${epochs}, batch ${progress.batch} of ${progress.batchesPerEpoch}`;
+  return state === 'paused' ? `${text} (paused)` : text;
+}
