@@ -24,10 +24,10 @@ function chartOptions(width, series, scales, axes, charts) {
   };
 }
 
-/** Redraw at most this often: a chart with thousands of points costs milliseconds to redraw. */
-const REDRAW_EVERY_MS = 100;
-
-/** Two charts that grow as batches and evaluations arrive; `redraw()` as often as you like. */
+/**
+ * Two charts that grow as batches and evaluations arrive. `redraw()` draws what was added since the last
+ * time; a chart of thousands of points takes milliseconds, so the page calls it at its own pace.
+ */
 export class LearningCharts {
   constructor(lossFigure, accuracyFigure) {
     this.figures = { loss: lossFigure, accuracy: accuracyFigure };
@@ -90,8 +90,7 @@ export class LearningCharts {
     this.testAccuracy = [null];
     this.evaluations = 0;
     this.dirty = true;
-    this.drawnAt = 0;
-    this.redraw(true);
+    this.redraw();
   }
 
   /**
@@ -131,10 +130,8 @@ export class LearningCharts {
   }
 
   /** Draws what arrived since the last drawing, at most every REDRAW_EVERY_MS unless `now` is set. */
-  redraw(now = false) {
+  redraw() {
     if (!this.dirty || !this.loss) return;
-    if (!now && performance.now() - this.drawnAt < REDRAW_EVERY_MS) return;
-    this.drawnAt = performance.now();
     this.dirty = false;
     this.loss.setData([this.x, this.batchLoss, this.twinLoss]);
     this.accuracy.setData([this.x, this.batchAccuracy, this.trainAccuracy, this.testAccuracy, this.twinTest]);

@@ -195,13 +195,15 @@ let weightsShownAt = 0;
 function refreshTrainingView(now = false) {
   if (!now && performance.now() - viewRefreshedAt < VIEW_REFRESH_MS) return;
   viewRefreshedAt = performance.now();
-  const { progress, trainAccuracy, samplesPerSecond } = app;
+  const { progress, testAccuracy, trainAccuracy, samplesPerSecond } = app;
+  if (testAccuracy !== undefined) setStat('stat-test-accuracy', percent(testAccuracy), testAccuracy);
   if (trainAccuracy !== undefined) setStat('stat-train-accuracy', percent(trainAccuracy), trainAccuracy);
   if (progress) setStat('stat-loss', Number.isFinite(progress.loss) ? progress.loss.toFixed(3) : '—', progress.loss);
   if (samplesPerSecond) setStat('stat-speed', `${compact.format(samplesPerSecond)} images/s`, samplesPerSecond);
-  view.charts.redraw(now);
+  view.charts.redraw();
   const weightsDue = panels.isInView($('weights-panel')) && performance.now() - weightsShownAt >= WEIGHTS_REFRESH_MS;
   if (app.trainer && (now || weightsDue)) showWeights();
+  if (app.state === 'running') showTestResults();
   $('export-button').disabled = !isTrained() || app.state === 'running';
   showProgress();
   updatePrediction();
@@ -242,11 +244,8 @@ function startTraining() {
     onEvaluation(result, twin) {
       view.charts.addEvaluation(result, twin);
       if (twin) showComparison(result, twin);
-      view.charts.redraw();
-      setStat('stat-test-accuracy', percent(result.testAccuracy), result.testAccuracy);
       app.testAccuracy = result.testAccuracy;
       if (Number.isFinite(result.trainAccuracy)) app.trainAccuracy = result.trainAccuracy;
-      showTestResults();
       refreshTrainingView();
     },
     onFinish() {
