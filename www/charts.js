@@ -129,7 +129,7 @@ export class LearningCharts {
     this.dirty = true;
   }
 
-  /** Draws what arrived since the last drawing, at most every REDRAW_EVERY_MS unless `now` is set. */
+  /** Draws what arrived since the last drawing. */
   redraw() {
     if (!this.dirty || !this.loss) return;
     this.dirty = false;
