@@ -32,7 +32,7 @@ test: setup-browser lint test-native test-wasm test-web
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --test web -- -D warnings
 
 test-native:
 	cargo test

@@ -44,7 +44,7 @@ function unchunkedRuns(page, count) {
       for (let run = 0; run < count; run += 1) {
         await new Promise((resolve) => setTimeout(resolve, run ? 100 : 500));
         trainer.restart({ epochs, learningRate: 0.1, batchSize: 256, seed: run, softmax: 'row' });
-        let progress = trainer.step(0);
+        let progress = trainer.progress();
         const at = performance.now();
         while (!progress.done) progress = trainer.step(progress.batchesPerEpoch);
         runs.push((progress.totalBatches * 256) / ((performance.now() - at) / 1000));

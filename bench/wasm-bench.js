@@ -15,7 +15,7 @@ async function run() {
   const loadMs = performance.now() - loadStarted;
   const { trainSamples: samples, testSamples } = trainer.datasetInfo();
   const perEpoch = [];
-  let progress = trainer.step(0);
+  let progress = trainer.progress();
   for (let epoch = 0; epoch < warmup; epoch += 1) progress = trainer.step(progress.batchesPerEpoch);
   while (!progress.done) {
     const started = performance.now();

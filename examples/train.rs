@@ -1,59 +1,71 @@
-//! Command-line trainer: `cargo run --release --example train -- data/mini_mnist.npz [options]`.
+//! Command-line trainer: `cargo run --release --example train -- data/mini_mnist.npz [options]`
+//! (`--help` lists the options).
 
-use mnist_logreg::{load_npz, TrainConfig, Trainer};
+use clap::{Args, Parser};
+use mnist_logreg::{load_npz, Schedule, SoftmaxMode, TrainConfig, Trainer};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str =
-    "usage: train <file.npz> [--epochs N] [--lr X] [--batch N] [--seed N] [--softmax row|batch] [--json]";
-
-struct Options {
-    path: String,
-    config: TrainConfig,
+/// Trains softmax regression on an .npz data set, printing the accuracy after every epoch.
+#[derive(Debug, Parser)]
+#[command(name = "train")]
+struct Cli {
+    /// The data set: an .npz holding X_train, y_train, X_test and y_test.
+    file: PathBuf,
+    #[command(flatten)]
+    settings: Settings,
+    /// Also print a JSON summary (every setting and the results) on the last line.
+    #[arg(long)]
     json: bool,
 }
 
-fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut config = TrainConfig::default();
-    let (mut path, mut json) = (None, false);
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--epochs" => config.epochs = number(&value("--epochs")?, "--epochs")?,
-            "--lr" => config.learning_rate = number(&value("--lr")?, "--lr")?,
-            "--batch" => config.batch_size = number(&value("--batch")?, "--batch")?,
-            "--seed" => config.seed = number(&value("--seed")?, "--seed")?,
-            "--softmax" => config.softmax = value("--softmax")?.parse()?,
-            "--weight-decay" => config.weight_decay = number(&value("--weight-decay")?, "--weight-decay")?,
-            "--schedule" => config.schedule = value("--schedule")?.parse()?,
-            "--json" => json = true,
-            "-h" | "--help" => return Err(USAGE.into()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
-            file if path.is_none() => path = Some(file.to_owned()),
-            extra => return Err(format!("unexpected argument {extra}\n{USAGE}")),
-        }
+/// The settings of the run, each a field of `TrainConfig`; the defaults are the seed homework's.
+#[derive(Debug, Args)]
+struct Settings {
+    /// Step size of SGD.
+    #[arg(long, visible_alias = "lr", default_value_t = TrainConfig::default().learning_rate)]
+    learning_rate: f32,
+    /// Samples per batch; the last partial batch of an epoch is dropped.
+    #[arg(long, visible_alias = "batch", default_value_t = TrainConfig::default().batch_size)]
+    batch_size: usize,
+    /// Passes over the training set.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    epochs: usize,
+    /// Seed of the shuffle before each epoch.
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    seed: u64,
+    /// "row" (per sample, correct) or "batch" (over the whole batch, the homework's bug).
+    #[arg(long, default_value_t = TrainConfig::default().softmax)]
+    softmax: SoftmaxMode,
+    /// L2 weight decay on the pixel weights, from 0 to 1.
+    #[arg(long, default_value_t = TrainConfig::default().weight_decay)]
+    weight_decay: f32,
+    /// "constant" or "cosine" (annealed to zero over the run).
+    #[arg(long, default_value_t = TrainConfig::default().schedule)]
+    schedule: Schedule,
+}
+
+impl From<Settings> for TrainConfig {
+    // Written out field by field, so a setting added to TrainConfig does not compile until it has a flag.
+    fn from(settings: Settings) -> TrainConfig {
+        let Settings { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule } = settings;
+        TrainConfig { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule }
     }
-    Ok(Options { path: path.ok_or(USAGE)?, config, json })
 }
 
-fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("{name} expects a number, not {text:?}"))
-}
-
-fn run(options: Options) -> Result<(), String> {
-    let bytes = std::fs::read(&options.path).map_err(|e| format!("cannot read {}: {e}", options.path))?;
-    let data = load_npz(&bytes).map_err(|e| format!("{}: {e}", options.path))?;
+fn run(cli: Cli) -> Result<(), String> {
+    let path = cli.file.display();
+    let bytes = std::fs::read(&cli.file).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let data = load_npz(&bytes).map_err(|e| format!("{path}: {e}"))?;
     for notice in &data.notices {
         eprintln!("note: {notice}");
     }
     let (train_len, test_len, features) = (data.train.len(), data.test.len(), data.features);
-    let config = options.config;
+    let config = TrainConfig::from(cli.settings);
     let mut trainer = Trainer::new(data, config).map_err(|e| e.to_string())?;
-    eprintln!(
-        "{train_len} train / {test_len} test samples of {features} pixels; lr {} batch {} epochs {} seed {} softmax {}",
-        config.learning_rate, config.batch_size, config.epochs, config.seed, config.softmax
-    );
+    let settings = serde_json::to_string(&config).expect("settings serialise");
+    eprintln!("{train_len} train / {test_len} test samples of {features} pixels; {settings}");
 
     let mut training_seconds = 0.0;
     let mut progress = trainer.progress();
@@ -77,18 +89,12 @@ fn run(options: Options) -> Result<(), String> {
         "final test accuracy {:.4}, final loss {:.4}, test loss {:.4}, {:.0} samples/s",
         eval.test_accuracy, progress.loss, eval.test_loss, samples_per_second
     );
-    if options.json {
+    if cli.json {
         let summary = serde_json::json!({
-            "test_accuracy": eval.test_accuracy,
-            "train_accuracy": eval.train_accuracy,
-            "test_loss": eval.test_loss,
-            "final_loss": progress.loss,
-            "samples_per_second": samples_per_second,
-            "epochs": config.epochs,
-            "learning_rate": config.learning_rate,
-            "batch_size": config.batch_size,
-            "seed": config.seed,
-            "softmax": config.softmax.to_string(),
+            "config": config,
+            "evaluation": eval,
+            "finalLoss": progress.loss,
+            "samplesPerSecond": samples_per_second,
         });
         println!("{summary}");
     }
@@ -96,11 +102,61 @@ fn run(options: Options) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match parse(std::env::args().skip(1)).and_then(run) {
+    match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(["train", "data.npz"].iter().chain(args))
+    }
+
+    #[test]
+    fn every_setting_has_a_flag_named_after_it() {
+        let command = Cli::command();
+        let flags: Vec<&str> = command.get_arguments().filter_map(|arg| arg.get_long()).collect();
+        let settings = serde_json::to_value(TrainConfig::default()).unwrap();
+        for name in settings.as_object().unwrap().keys() {
+            // learningRate → --learning-rate
+            let flag: String = name
+                .chars()
+                .flat_map(|c| [(c.is_uppercase()).then_some('-'), Some(c.to_ascii_lowercase())])
+                .flatten()
+                .collect();
+            assert!(flags.contains(&flag.as_str()), "no --{flag} among {flags:?}");
+        }
+    }
+
+    #[test]
+    fn flags_parse_into_the_settings_and_leave_out_the_defaults() {
+        assert_eq!(TrainConfig::from(parse(&[]).unwrap().settings), TrainConfig::default());
+        let cli = parse(&["--lr", "0.5", "--batch", "64", "--epochs", "30", "--schedule", "cosine", "--json"]).unwrap();
+        assert!(cli.json);
+        assert_eq!(TrainConfig::from(cli.settings), TrainConfig { seed: 0, ..TrainConfig::best() });
+        let long =
+            parse(&["--learning-rate", "0.2", "--batch-size", "32", "--softmax", "batch", "--weight-decay", "0.01"]);
+        let config = TrainConfig::from(long.unwrap().settings);
+        assert_eq!(
+            (config.learning_rate, config.batch_size, config.softmax, config.weight_decay),
+            (0.2, 32, SoftmaxMode::Batch, 0.01)
+        );
+    }
+
+    #[test]
+    fn bad_flags_are_refused_by_clap_naming_the_flag() {
+        for args in [&["--softmax", "column"][..], &["--epochs", "2.5"], &["--schedule"], &["--learningrate", "1"]] {
+            let error = parse(args).unwrap_err().to_string();
+            assert!(error.contains(args[0]), "{args:?}: {error}");
+        }
+        assert!(parse(&["--softmax", "column"]).unwrap_err().to_string().contains(r#"must be "row" or "batch""#));
     }
 }

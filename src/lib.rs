@@ -1,12 +1,15 @@
 //! Multinomial logistic regression (softmax regression) on MNIST.
 //!
-//! The flow is `data` (load and validate an `.npz`) → `model` (the maths) → `trainer` (resumable
-//! mini-batch SGD); `preprocess` turns a drawing into an MNIST-style digit. The WebAssembly facade in `web` is the only module that knows about wasm-bindgen.
+//! The modules follow the data: [`data`] loads and validates an `.npz` into sparse rows → [`model`] is the
+//! maths (softmax, loss, gradient, the SIMD-friendly kernels) → [`train`] runs resumable mini-batch SGD,
+//! scores it and saves it → [`digit`] turns a drawing into an MNIST-style digit. [`error`] holds every
+//! refusal. The WebAssembly facade [`web`] is the only module that knows about wasm-bindgen; it also
+//! compiles natively, so it is unit-tested like the rest.
 
-/// `FromStr` and `Display` for an enum of unit variants, each written as one name in options, saved models
-/// and messages: `named_variants!(Kind, "what", { Variant => "name", ... })`.
+/// `FromStr`, `Display` and serde's traits for an enum of unit variants, each written as one name in
+/// options, flags and messages: `named_variants!(Kind, { Variant => "name", ... })`.
 macro_rules! named_variants {
-    ($kind:ident, $what:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
+    ($kind:ident, { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl std::str::FromStr for $kind {
             type Err = String;
 
@@ -15,7 +18,7 @@ macro_rules! named_variants {
                     $($name => Ok($kind::$variant),)+
                     other => {
                         let names = [$(format!("{:?}", $name)),+].join(" or ");
-                        Err(format!("{} must be {names}, not {other:?}", $what))
+                        Err(format!("must be {names}, not {other:?}"))
                     }
                 }
             }
@@ -28,22 +31,34 @@ macro_rules! named_variants {
                 })
             }
         }
+
+        impl serde::Serialize for $kind {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $kind {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
     };
 }
 
 pub mod data;
-pub mod kernels;
+pub mod digit;
+pub mod error;
 pub mod model;
-mod npz;
-pub mod persist;
-pub mod preprocess;
-pub mod strokes;
-pub mod trainer;
-
-#[cfg(target_arch = "wasm32")]
+pub mod train;
 pub mod web;
 
-pub use data::{load_npz, DataError, Dataset, CLASSES};
+/// Number of classes: the digits 0 to 9.
+pub const CLASSES: usize = 10;
+
+pub use data::{load_npz, Dataset};
+pub use digit::preprocess_digit;
+pub use error::{ConfigError, DrawingError, Error, FileError, InputError, Result};
 pub use model::{Model, SoftmaxMode};
-pub use preprocess::preprocess_digit;
-pub use trainer::{BatchResult, ConfigError, Evaluation, PendingEvaluation, Progress, Schedule, TrainConfig, Trainer};
+pub use train::{Evaluation, Progress, Schedule, TrainConfig, Trainer};

@@ -1,7 +1,7 @@
 //! The largest data sets: the full MNIST's size (60,000 + 10,000 images of 28×28) loads and trains.
 
 use mnist_logreg::data::MAX_PIXELS;
-use mnist_logreg::{load_npz, TrainConfig, Trainer};
+use mnist_logreg::{load_npz, FileError, TrainConfig, Trainer};
 use ndarray::{s, Array1, Array3};
 use ndarray_npy::{NpzReader, NpzWriter};
 use std::io::Cursor;
@@ -41,7 +41,8 @@ fn the_full_mnist_size_loads_and_trains() {
 #[test]
 fn one_image_too_many_pixels_is_refused_with_the_limit() {
     // 85,598 images of 28×28 together are the first to exceed MAX_PIXELS (67,108,864).
-    let message = load_npz(&tiled_npz(75_599, 10_000)).unwrap_err().to_string();
-    assert!(message.contains("too large") && message.contains("67108864"), "{message}");
+    let refused = load_npz(&tiled_npz(75_599, 10_000)).unwrap_err();
+    assert!(matches!(&refused, FileError::TooLarge { name: "X_train and X_test together", .. }), "{refused:?}");
+    assert!(refused.to_string().contains("67108864"), "the message gives the limit: {refused}");
     assert!(load_npz(&tiled_npz(75_598, 10_000)).is_ok());
 }

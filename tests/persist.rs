@@ -1,8 +1,7 @@
 //! Saved models: numpy's files load, ours round-trip, bad ones are refused with a reason.
 
-use mnist_logreg::model::SoftmaxMode;
-use mnist_logreg::persist::{export_npz, import_npz};
-use mnist_logreg::{load_npz, TrainConfig, Trainer};
+use mnist_logreg::train::saved::{export_npz, import_npz};
+use mnist_logreg::{load_npz, FileError, Schedule, SoftmaxMode, TrainConfig, Trainer};
 use ndarray::{Array0, Array2};
 use ndarray_npy::NpzReader;
 use std::io::Cursor;
@@ -73,12 +72,35 @@ fn a_model_written_by_numpy_loads() {
 
 #[test]
 fn a_model_for_other_images_or_no_model_at_all_is_refused() {
-    let message = import_npz(&fixture("model_wrong_shape.npz"), 784).unwrap_err().to_string();
-    assert!(message.contains("shape (10, 65)") && message.contains("(10, 785)"), "{message}");
-    let message = import_npz(&fixture("../../data/mini_mnist.npz"), 784).unwrap_err().to_string();
-    assert!(message.contains("Array A is missing") && message.contains("model"), "{message}");
-    let message = import_npz(b"not a zip", 784).unwrap_err().to_string();
-    assert!(message.contains("not a valid .npz"), "{message}");
+    let refused = import_npz(&fixture("model_wrong_shape.npz"), 784).unwrap_err();
+    assert!(matches!(&refused, FileError::WrongShape { name: "A", shape, .. } if shape == "(10, 65)"), "{refused:?}");
+    assert!(refused.to_string().contains("(10, 785)"), "the message says the shape this data set needs");
+    let refused = import_npz(&fixture("../../data/mini_mnist.npz"), 784).unwrap_err();
+    assert!(matches!(refused, FileError::MissingArray { name: "A", .. }), "{refused:?}");
+    assert!(matches!(import_npz(b"not a zip", 784), Err(FileError::NotAnArchive(_))));
+}
+
+#[test]
+fn every_setting_survives_the_round_trip() {
+    // Every field away from its default, so a setting the file forgot would come back different.
+    let config = TrainConfig {
+        learning_rate: 0.25,
+        batch_size: 32,
+        epochs: 7,
+        seed: 11,
+        softmax: SoftmaxMode::Batch,
+        weight_decay: 0.001,
+        schedule: Schedule::Cosine,
+    };
+    let defaults = serde_json::to_value(TrainConfig::default()).unwrap();
+    let changed = serde_json::to_value(config).unwrap();
+    for (name, value) in defaults.as_object().unwrap() {
+        assert_ne!(&changed[name], value, "{name} is set away from its default");
+    }
+    let model = trained().model().clone();
+    let saved = import_npz(&export_npz(&model, &config, None), 784).unwrap();
+    assert_eq!(saved.config, Some(config));
+    assert_eq!(saved.test_accuracy, None);
 }
 
 #[test]
@@ -94,7 +116,7 @@ fn test_predictions_agree_with_the_evaluation() {
 fn a_loaded_model_keeps_its_own_settings_when_saved_again() {
     let mut trainer = trained();
     let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
-    trainer.restart_with_model(saved.model.clone(), saved.config);
+    trainer.restart_with_model(saved.model.clone(), saved.config).unwrap();
     assert_eq!(trainer.model(), &saved.model);
     assert_eq!(Some(*trainer.config()), saved.config, "the file's settings, not the run's");
     let again = import_npz(&export_npz(trainer.model(), trainer.config(), None), 784).unwrap();

@@ -1,6 +1,6 @@
 //! The trainer against the numpy seed code, and its accuracy on the bundled real digits.
 
-use mnist_logreg::{load_npz, Dataset, Schedule, SoftmaxMode, TrainConfig, Trainer};
+use mnist_logreg::{load_npz, ConfigError, Dataset, InputError, Schedule, SoftmaxMode, TrainConfig, Trainer};
 use ndarray::{Array1, Array2, Ix1};
 use ndarray_npy::NpzReader;
 use std::fs::File;
@@ -115,15 +115,18 @@ fn refuses_settings_that_cannot_train() {
     let with = |change: fn(&mut TrainConfig)| {
         let mut config = TrainConfig::default();
         change(&mut config);
-        Trainer::new(data.clone(), config).err().map(|e| e.to_string()).unwrap_or_default()
+        Trainer::new(data.clone(), config).err()
     };
-    assert!(with(|c| c.learning_rate = 0.0).contains("learning rate must be a positive number"));
-    assert!(with(|c| c.learning_rate = f32::NAN).contains("learning rate"));
-    assert!(with(|c| c.batch_size = 0).contains("at least 1"));
-    assert!(with(|c| c.batch_size = 9000).contains("larger than the 8000 training samples"));
-    assert!(with(|c| c.epochs = 0).contains("epochs must be at least 1"));
+    assert!(matches!(with(|c| c.learning_rate = 0.0), Some(ConfigError::LearningRate(_))));
+    assert!(matches!(with(|c| c.learning_rate = f32::NAN), Some(ConfigError::LearningRate(_))));
+    assert_eq!(with(|c| c.batch_size = 0), Some(ConfigError::ZeroBatch));
+    assert_eq!(with(|c| c.batch_size = 9000), Some(ConfigError::BatchTooLarge { batch: 9000, samples: 8000 }));
+    assert_eq!(with(|c| c.epochs = 0), Some(ConfigError::ZeroEpochs));
+    assert_eq!(with(|c| c.epochs = 10_001), Some(ConfigError::TooManyEpochs { epochs: 10_001, max: 10_000 }));
+    assert_eq!(with(|c| c.seed = (1 << 53) + 1), Some(ConfigError::SeedTooLarge { seed: (1 << 53) + 1, max: 1 << 53 }));
+    assert!(matches!(with(|c| c.weight_decay = 2.0), Some(ConfigError::WeightDecay(_))));
     let bad_order = Trainer::with_orders(bundled(), TrainConfig::default(), vec![vec![0; 8000]]);
-    assert!(bad_order.err().unwrap().to_string().contains("Epoch 0"));
+    assert!(matches!(bad_order.err(), Some(ConfigError::BadOrder { epoch: 0, given: 8000, samples: 8000 })));
 }
 
 #[test]
@@ -136,11 +139,43 @@ fn option_names_read_back_as_written_and_others_are_refused_by_name() {
     }
     assert_eq!(SoftmaxMode::Batch.to_string(), "batch");
     assert_eq!(Schedule::Cosine.to_string(), "cosine");
-    assert_eq!("Row".parse::<SoftmaxMode>(), Err(r#"softmax must be "row" or "batch", not "Row""#.to_string()));
-    assert_eq!(
-        "linear".parse::<Schedule>(),
-        Err(r#"schedule must be "constant" or "cosine", not "linear""#.to_string())
-    );
+    assert_eq!("Row".parse::<SoftmaxMode>(), Err(r#"must be "row" or "batch", not "Row""#.to_string()));
+    assert_eq!("linear".parse::<Schedule>(), Err(r#"must be "constant" or "cosine", not "linear""#.to_string()));
+}
+
+/// Settings from JSON, as the page's options or a summary would give them.
+fn options(json: &str) -> Result<TrainConfig, ConfigError> {
+    TrainConfig::from_options(&mut serde_json::Deserializer::from_str(json))
+}
+
+#[test]
+fn options_fill_in_the_defaults_and_name_what_does_not_fit() {
+    assert_eq!(options("{}"), Ok(TrainConfig::default()));
+    let config = options(r#"{"learningRate": 0.5, "batchSize": 64.0, "softmax": "batch", "schedule": "cosine"}"#);
+    let expected = TrainConfig {
+        learning_rate: 0.5,
+        batch_size: 64,
+        softmax: SoftmaxMode::Batch,
+        schedule: Schedule::Cosine,
+        ..TrainConfig::default()
+    };
+    assert_eq!(config, Ok(expected), "3 and 3.0 are the same count");
+    let written = serde_json::to_string(&expected).unwrap();
+    assert_eq!(options(&written), Ok(expected), "what is written reads back");
+    assert!(written.contains(r#""learningRate":0.5"#) && written.contains(r#""weightDecay":0"#), "{written}");
+    assert_eq!(serde_json::to_value(TrainConfig::default()).unwrap()["learningRate"], 0.1, "0.1, not 0.10000000149…");
+
+    let problem = |json: &str| match options(json) {
+        Err(ConfigError::Options(problem)) => problem,
+        other => panic!("{json} should be refused as options, not give {other:?}"),
+    };
+    let unknown = problem(r#"{"learningrate": 0.5}"#);
+    assert!(unknown.contains("learningrate") && unknown.contains("learningRate"), "names both: {unknown}");
+    assert!(problem(r#"{"batchSize": 2.5}"#).starts_with("batchSize: must be a whole number"));
+    assert!(problem(r#"{"epochs": -1}"#).starts_with("epochs: must be a whole number"));
+    assert!(problem(r#"{"seed": 1e300}"#).starts_with("seed: must be a whole number"));
+    assert!(problem(r#"{"softmax": "column"}"#).starts_with(r#"softmax: must be "row" or "batch""#));
+    assert!(problem(r#"{"learningRate": "fast"}"#).starts_with("learningRate: invalid type"));
 }
 
 fn train_bundled(softmax: SoftmaxMode) -> (f32, f32) {
@@ -170,13 +205,13 @@ fn predictions_are_distributions_and_mostly_right_after_training() {
     trainer.step(usize::MAX);
     let mut right = 0;
     for index in 0..100 {
-        let probs = trainer.predict_test_sample(index).unwrap();
+        let probs = trainer.model().predict(&trainer.test_image(index).unwrap()).unwrap();
         assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         let guess = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
         right += usize::from(guess == trainer.data().test.labels[index] as usize);
     }
     assert!(right >= 80, "{right} of 100 right");
-    assert!(trainer.predict_test_sample(2000).is_none());
+    assert!(matches!(trainer.test_image(2000), Err(InputError::NoSuchTestSample { index: 2000, samples: 2000 })));
 }
 
 #[test]
@@ -194,7 +229,7 @@ fn evaluation_in_slices_equals_evaluation_in_one_go() {
         }
     };
     assert_eq!(calls, 10_000usize.div_ceil(777));
-    assert_eq!(pending.at_batch(), 10);
+    assert_eq!(sliced.at_batch, 10);
     assert!((sliced.train_accuracy - whole.train_accuracy).abs() < 1e-6);
     assert!((sliced.test_accuracy - whole.test_accuracy).abs() < 1e-6);
     assert!((sliced.test_loss - whole.test_loss).abs() < 1e-5);
@@ -241,7 +276,7 @@ fn an_overflowing_learning_rate_stops_training_and_keeps_the_last_finite_model()
     assert!(trainer.model().weights().iter().all(|w| w.is_finite()), "the kept model is finite");
     let message = trainer.divergence_message().unwrap();
     assert!(message.contains("smaller learning rate") && message.contains("3"), "{message}");
-    let probabilities = trainer.predict_test_sample(0).unwrap();
+    let probabilities = trainer.model().predict(&trainer.test_image(0).unwrap()).unwrap();
     assert!(probabilities.iter().all(|p| p.is_finite()), "the kept model still predicts");
     let again = trainer.step(10);
     assert_eq!(again.total_batches, progress.total_batches, "no batch runs after divergence");
@@ -270,6 +305,4 @@ fn the_cosine_schedule_anneals_the_rate_to_zero_and_weight_decay_shrinks_weights
         t.model().weights().slice(ndarray::s![.., 1..]).iter().map(|w| w * w).sum::<f32>()
     };
     assert!(norm(0.1) < 0.8 * norm(0.0), "decay pulls the pixel weights towards zero");
-    let refused = Trainer::new(bundled(), TrainConfig { weight_decay: 2.0, ..TrainConfig::default() });
-    assert!(refused.err().unwrap().to_string().contains("weight decay must be a number from 0 to 1"));
 }

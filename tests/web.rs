@@ -1,5 +1,6 @@
-//! The wasm build in headless Chromium: the shipped data set decodes and trains, bad input throws.
-#![cfg(target_arch = "wasm32")]
+//! The wasm build in headless Chromium: the shipped data set decodes and trains, options arrive from JS
+//! objects, and refusals are thrown as `Error`s named after their kind.
+#![cfg(target_family = "wasm")]
 
 use mnist_logreg::web::WebTrainer;
 use wasm_bindgen::{JsCast, JsValue};
@@ -13,18 +14,28 @@ fn field(object: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(object, &name.into()).unwrap()
 }
 
-fn error_message(error: wasm_bindgen::JsError) -> String {
-    JsValue::from(error).unchecked_into::<js_sys::Error>().message().into()
+fn options(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+/// The name and message of what the facade throws.
+fn thrown(error: impl Into<JsValue>) -> (String, String) {
+    let error: js_sys::Error = error.into().unchecked_into();
+    (error.name().into(), error.message().into())
 }
 
 #[wasm_bindgen_test]
 fn the_bundled_data_set_decodes_and_trains_in_the_browser() {
-    let options = js_sys::JSON::parse(r#"{"epochs": 1, "batchSize": 256}"#).unwrap();
-    let mut trainer = WebTrainer::from_npz(BUNDLED, options).unwrap();
+    let mut trainer = WebTrainer::from_npz(BUNDLED, options(r#"{"epochs": 1, "batchSize": 256}"#)).unwrap();
     let info = trainer.dataset_info();
     assert_eq!(field(&info, "trainSamples").as_f64(), Some(8000.0));
     assert_eq!(field(&info, "testSamples").as_f64(), Some(2000.0));
+    assert_eq!(field(&trainer.config(), "epochs").as_f64(), Some(1.0));
 
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap();
+    let now = performance.unchecked_into::<web_sys::Performance>().now();
+    let first = trainer.step_until(now + 1e9, true).unwrap();
+    assert_eq!(field(&first, "epochEnded").as_bool(), Some(true), "an epoch's end stops the call");
     let progress = trainer.step(1000);
     assert_eq!(field(&progress, "done").as_bool(), Some(true));
     assert_eq!(field(&progress, "batchesPerEpoch").as_f64(), Some(31.0));
@@ -37,16 +48,21 @@ fn the_bundled_data_set_decodes_and_trains_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
-fn bad_files_and_options_throw_readable_errors() {
+fn bad_files_and_options_throw_errors_named_after_their_kind() {
     let truncated = &BUNDLED[..BUNDLED.len() / 3];
-    let message = error_message(WebTrainer::from_npz(truncated, JsValue::UNDEFINED).err().unwrap());
+    let (name, message) = thrown(WebTrainer::from_npz(truncated, JsValue::UNDEFINED).err().unwrap());
+    assert_eq!(name, "FileError");
     assert!(message.contains("not a valid .npz archive"), "{message}");
 
-    let options = js_sys::JSON::parse(r#"{"softmax": "column"}"#).unwrap();
-    let message = error_message(WebTrainer::from_npz(BUNDLED, options).err().unwrap());
-    assert!(message.contains("\"row\" or \"batch\""), "{message}");
+    let (name, message) = thrown(WebTrainer::from_npz(BUNDLED, options(r#"{"softmax": "column"}"#)).err().unwrap());
+    assert_eq!(name, "ConfigError");
+    assert!(message.contains(r#"softmax: must be "row" or "batch""#), "{message}");
 
-    let options = js_sys::JSON::parse(r#"{"learningrate": 0.5}"#).unwrap();
-    let message = error_message(WebTrainer::from_npz(BUNDLED, options).err().unwrap());
-    assert!(message.contains("learningrate"), "a misspelt option is named: {message}");
+    let (name, message) = thrown(WebTrainer::from_npz(BUNDLED, options(r#"{"learningrate": 0.5}"#)).err().unwrap());
+    assert_eq!(name, "ConfigError");
+    assert!(message.contains(r#""learningrate""#) && message.contains("learningRate"), "{message}");
+
+    let trainer = WebTrainer::from_npz(BUNDLED, JsValue::NULL).unwrap();
+    let (name, _) = thrown(trainer.predict(&[0.5; 3]).err().unwrap());
+    assert_eq!(name, "InputError");
 }

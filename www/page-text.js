@@ -1,24 +1,9 @@
-// Small helpers for the page's text: finding elements, formatting numbers, showing figures and notices.
-
-export const $ = (id) => document.getElementById(id);
+// The page's wording that depends on values: numbers, the progress line, compare mode's finding and what a
+// loaded model was trained with.
 
 export const percent = (value) => `${(value * 100).toFixed(1)} %`;
 
 export const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
-
-/** Shows a figure as text, and its exact value in `data-value` (for tests and assistive reading). */
-export function setStat(id, text, value) {
-  const element = $(id);
-  if (element.textContent !== text) element.textContent = text; // the same text again would still relayout
-  if (value === undefined) delete element.dataset.value;
-  else element.dataset.value = String(value);
-}
-
-/** The line under the training buttons that says what happened to the model; empty hides it. */
-export function showNotice(text) {
-  $('model-notice').textContent = text;
-  $('model-notice').hidden = !text;
-}
 
 /** What compare mode found: the test accuracies of the two softmaxes, and why they differ. */
 export function comparisonText(row, batch) {
@@ -29,11 +14,23 @@ export function comparisonText(row, batch) {
   );
 }
 
-/** The line beside the progress bar: where a run of `epochs` epochs is, given the page's state. */
-export function progressText(state, progress, epochs) {
+/** The line beside the progress bar: where a run of `epochs` epochs is, given the page's phase. */
+export function progressText(phase, progress, epochs) {
   let text = 'Ready';
-  if (state === 'loading') text = 'Loading…';
+  if (phase === 'loading') text = 'Loading…';
   else if (progress?.done) text = `Done: ${epochs} epochs`;
   else if (progress) text = `Epoch ${progress.epoch + 1} of ${epochs}, batch ${progress.batch} of ${progress.batchesPerEpoch}`;
-  return state === 'paused' ? `${text} (paused)` : text;
+  return phase === 'paused' ? `${text} (paused)` : text;
+}
+
+/**
+ * The notice for a model loaded from `name`: the settings it was trained with (`config`, when the file
+ * says) and how it scores on the test set on the page.
+ */
+export function importedText(name, config, testAccuracy) {
+  const how = config
+    ? ` (trained with learning rate ${config.learningRate.toPrecision(3)}, batch ${config.batchSize}, ` +
+      `${config.epochs} epochs, ${config.softmax} softmax, ${config.schedule} rate)`
+    : '';
+  return `Loaded ${name}${how}: ${percent(testAccuracy)} on this test set. Draw a digit, or Train to start over.`;
 }

@@ -1,10 +1,12 @@
-// The wasm package's JS API from Node (initSync with the .wasm bytes): preprocessDigit and Trainer.
+// The wasm package's JS API from Node (initSync with the .wasm bytes): preprocessDigit, fileKind, presets
+// and Trainer, and the names of the errors it throws when it refuses input (the page tells them by name).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
-const { initSync, preprocessDigit, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
+const { fileKind, initSync, preprocessDigit, presets, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
+const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
 
 before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
 
@@ -71,11 +73,10 @@ test('preprocessDigit returns undefined on a blank canvas and throws on a wrong 
   for (const style of ['lightOnDark', 'darkOnLight', 'colourOnTransparent']) {
     assert.equal(preprocessDigit(canvas(50, 40, style, () => 0), 50, 40), undefined, style);
   }
-  assert.throws(() => preprocessDigit(new Uint8ClampedArray(10), 5, 5), /5×5 but holds 10 bytes/);
+  assert.throws(() => preprocessDigit(new Uint8ClampedArray(10), 5, 5), { name: 'DrawingError', message: /5×5 but holds 10 bytes/ });
 });
 
 test('Trainer trains from Node and refuses bad input with readable errors', () => {
-  const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
   const trainer = Trainer.fromNpz(bytes, { epochs: 1, learningRate: 0.1, batchSize: 256, seed: 3, softmax: 'row' });
   const info = trainer.datasetInfo();
   assert.deepEqual([info.trainSamples, info.testSamples, info.features], [8000, 2000, 784]);
@@ -92,32 +93,127 @@ test('Trainer trains from Node and refuses bad input with readable errors', () =
   assert.equal(stepped.testAccuracy, evaluation.testAccuracy);
   assert.ok(Number.isNaN(stepped.trainAccuracy));
   const trainedTest = evaluation.testAccuracy;
-  assert.throws(() => trainer.restart({ batchSize: 0 }), /batch size must be at least 1/);
+  assert.throws(() => trainer.restart({ batchSize: 0 }), { name: 'ConfigError', message: /batch size must be at least 1/ });
   assert.equal(trainer.evaluate().testAccuracy, trainedTest, 'a refused restart keeps the trained run');
   trainer.restart({ batchSize: 100, epochs: 2 });
-  const restarted = trainer.step(0);
+  const restarted = trainer.progress();
   assert.deepEqual([restarted.totalBatches, restarted.batchesPerEpoch, restarted.done], [0, 80, false]);
   assert.ok(trainer.predict(new Float32Array(784)).every((p) => Math.abs(p - 0.1) < 1e-6), 'untrained again');
   trainer.step(1000);
   const probabilities = trainer.predict(new Float32Array(784));
   assert.ok(probabilities instanceof Float32Array && probabilities.length === 10);
-  assert.throws(() => trainer.predict(new Float32Array(10)), /expects 784 pixels, got 10/);
+  assert.throws(() => trainer.predict(new Float32Array(10)), { name: 'InputError', message: /784 pixels, not 10/ });
   trainer.free();
 
-  assert.throws(() => Trainer.fromNpz(bytes.subarray(0, 1000), {}), /not a valid \.npz archive/);
-  assert.throws(() => Trainer.fromNpz(bytes, { batchSize: 9000 }), /larger than the 8000 training samples/);
-  assert.throws(() => Trainer.fromNpz(bytes, { batchSize: 2.5 }), /batchSize must be a whole number/);
-  assert.throws(() => Trainer.fromNpz(bytes, { learningRate: -1 }), /learning rate must be a positive number/);
+  assert.throws(() => Trainer.fromNpz(bytes.subarray(0, 1000), {}), { name: 'FileError', message: /not a valid \.npz archive/ });
+  assert.throws(() => Trainer.fromNpz(bytes, { batchSize: 9000 }), {
+    name: 'ConfigError',
+    message: /The batch size 9000 is larger than the 8000 training samples; choose at most 8000/,
+  });
+  assert.throws(() => Trainer.fromNpz(bytes, { batchSize: 2.5 }), { name: 'ConfigError', message: /batchSize: must be a whole number, not 2.5/ });
+  assert.throws(() => Trainer.fromNpz(bytes, { learningRate: -1 }), { name: 'ConfigError', message: /learning rate must be a positive number/ });
+  assert.throws(() => Trainer.fromNpz(bytes, { learningRat: 0.1 }), { name: 'ConfigError', message: /learningRat.*learningRate/ });
+});
+
+test('config() gives every option of the run, defaults filled in, and restart changes it', () => {
+  const trainer = Trainer.fromNpz(bytes, { epochs: 2, seed: 5 });
+  const { homework } = presets();
+  assert.deepEqual(Object.keys(trainer.config()).sort(), Object.keys(homework).sort());
+  assert.deepEqual(trainer.config(), { ...homework, epochs: 2, seed: 5 });
+  trainer.restart({ softmax: 'batch', schedule: 'cosine' });
+  assert.deepEqual([trainer.config().softmax, trainer.config().schedule], ['batch', 'cosine']);
+  assert.throws(() => trainer.restart({ softmax: 'column' }), { name: 'ConfigError' });
+  assert.equal(trainer.config().softmax, 'batch', 'a refused restart keeps the settings');
+  trainer.free();
+});
+
+test('presets() holds the homework settings (the defaults) and the best ones, as full options', () => {
+  const { homework, best } = presets();
+  assert.deepEqual(Object.keys(best).sort(), Object.keys(homework).sort());
+  assert.deepEqual(
+    { ...homework, learningRate: Math.fround(homework.learningRate) },
+    { learningRate: Math.fround(0.1), batchSize: 256, epochs: 10, seed: 0, softmax: 'row', weightDecay: 0, schedule: 'constant' },
+  );
+  assert.deepEqual(best, { learningRate: 0.5, batchSize: 64, epochs: 30, seed: 0, softmax: 'row', weightDecay: 0, schedule: 'cosine' });
+  const trainer = Trainer.fromNpz(bytes, {});
+  assert.deepEqual(trainer.config(), homework, 'no options: the homework settings');
+  trainer.free();
+});
+
+test('progress() reads where a run stands without training', () => {
+  const trainer = Trainer.fromNpz(bytes, { epochs: 1 });
+  const before = trainer.progress();
+  assert.deepEqual(
+    [before.epoch, before.batch, before.batchesPerEpoch, before.totalBatches, before.done, before.diverged],
+    [0, 0, 31, 0, false, false],
+  );
+  trainer.step(3);
+  assert.equal(trainer.progress().totalBatches, 3);
+  assert.equal(trainer.progress().totalBatches, 3, 'reading it twice trains nothing');
+  assert.equal(trainer.progress().batchLosses, undefined, 'no batches of its own');
+  trainer.free();
+});
+
+test('stepUntil trains until the deadline, at least a batch, and can stop at an epoch end', () => {
+  const trainer = Trainer.fromNpz(bytes, { epochs: 1000 });
+  const past = trainer.stepUntil(performance.now() - 1000, false);
+  assert.equal(past.batchLosses.length, 1, 'a deadline already past still runs one batch');
+  assert.equal(past.batchAccuracies.length, 1);
+  const started = performance.now();
+  const timed = trainer.stepUntil(started + 30, false);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed >= 30 && elapsed < 200, `stopped ${elapsed} ms after the call`);
+  assert.ok(timed.batchLosses.length > 1 && timed.totalBatches === 1 + timed.batchLosses.length);
+  const atEnd = trainer.stepUntil(performance.now() + 10_000, true);
+  assert.equal(atEnd.epochEnded, true, 'stopped at the end of the epoch, long before the deadline');
+  assert.equal(atEnd.totalBatches % atEnd.batchesPerEpoch, 0);
+  trainer.free();
+
+  const short = Trainer.fromNpz(bytes, { epochs: 1 });
+  const done = short.stepUntil(performance.now() + 60_000, false);
+  assert.equal(done.done, true, 'a run ends at its last batch, whatever the deadline');
+  assert.equal(done.batchLosses.length, 31);
+  short.free();
+});
+
+test('fileKind tells a data set from a saved model by its arrays, and anything else is unknown', () => {
+  assert.equal(fileKind(bytes), 'dataset');
+  assert.equal(fileKind(readFileSync(new URL('tests/fixtures/model_from_numpy.npz', root))), 'model');
+  assert.equal(fileKind(bytes.subarray(0, 1000)), 'unknown', 'a broken archive');
+  assert.equal(fileKind(new TextEncoder().encode('not a zip at all')), 'unknown');
+  const trainer = Trainer.fromNpz(bytes, { epochs: 1 });
+  assert.equal(fileKind(trainer.exportNpz()), 'model');
+  trainer.free();
+});
+
+test('importNpz gives the saved settings and test accuracy, or refuses the file', () => {
+  const trainer = Trainer.fromNpz(bytes, { epochs: 1, learningRate: 0.25, batchSize: 128, seed: 4 });
+  trainer.step(1000);
+  const saved = trainer.exportNpz(0.875);
+  const other = Trainer.fromNpz(bytes, {});
+  const { config, testAccuracy } = other.importNpz(saved);
+  assert.deepEqual(config, trainer.config());
+  assert.equal(testAccuracy, 0.875);
+  assert.deepEqual(other.weights(), trainer.weights(), 'the same model');
+  assert.equal(other.importNpz(trainer.exportNpz()).testAccuracy, undefined, 'no accuracy saved, none given');
+  const numpy = other.importNpz(readFileSync(new URL('tests/fixtures/model_from_numpy.npz', root)));
+  assert.equal(typeof numpy.config, 'object');
+  assert.throws(() => other.importNpz(bytes), { name: 'FileError' }, 'a data set is not a model');
+  assert.throws(() => other.importNpz(readFileSync(new URL('tests/fixtures/model_wrong_shape.npz', root))), { name: 'FileError' });
+  trainer.free();
+  other.free();
 });
 
 test('a learning rate that overflows stops with a message and keeps a model that predicts', () => {
-  const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
   const trainer = Trainer.fromNpz(bytes, { learningRate: 3e38, epochs: 1 });
   const progress = trainer.step(1000);
   assert.equal(progress.diverged, true);
   assert.equal(progress.done, false);
   assert.match(progress.divergence, /overflowed at epoch 1, batch \d+ .*try a smaller learning rate/);
   assert.ok(trainer.predict(new Float32Array(784).fill(0.5)).every(Number.isFinite));
-  assert.throws(() => Trainer.fromNpz(bytes, { learningRate: 1e39 }), /learning rate must be a positive number, not inf/);
+  assert.throws(() => Trainer.fromNpz(bytes, { learningRate: 1e39 }), {
+    name: 'ConfigError',
+    message: /learning rate must be a positive number, not inf/,
+  });
   trainer.free();
 });

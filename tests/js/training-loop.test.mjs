@@ -1,4 +1,4 @@
-// The page's training loop (www/training-loop.js) in Node, with the real wasm trainer and a browser stand-in
+// The page's training loop (www/session/training-loop.js) in Node, with the real wasm trainer and a browser stand-in
 // whose frames and tasks the test runs by hand: what the loop does when frames come, stop, or come late.
 import { before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 const { initSync, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
-const { TrainingLoop } = await import(new URL('www/training-loop.js', root));
+const { TrainingLoop } = await import(new URL('www/session/training-loop.js', root));
 const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
 
 before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));

@@ -1,0 +1,298 @@
+//! Loading and validating a data set from an `.npz` archive.
+//!
+//! An archive holds `X_train`, `y_train`, `X_test` and `y_test` (other arrays are ignored). Every check
+//! that can refuse a file runs on the `.npy` headers before any array is decompressed or allocated, so a
+//! tiny hostile file cannot make us reserve gigabytes; decompression itself is capped as well.
+
+pub(crate) mod npz;
+mod sparse;
+
+pub use sparse::{SparseRow, SparseRows};
+
+use crate::error::FileError;
+use crate::CLASSES;
+use npz::{open_archive, read_header, with_values, Archive, ArrayHeader};
+use serde::Serialize;
+
+/// Largest number of pixels (samples × features) accepted in `X_train` and `X_test` together:
+/// 64 Mi, enough for the full MNIST (70,000 × 784 ≈ 55 M) with room to spare.
+pub const MAX_PIXELS: usize = 64 * 1024 * 1024;
+/// Largest number of features (pixels per sample) accepted.
+pub const MAX_FEATURES: usize = 4096;
+/// Largest number of samples accepted in one set.
+pub const MAX_SAMPLES: usize = 250_000;
+
+/// One set of samples, kept sparsely: row i is the design-matrix row `[1, x_i1, …, x_iD]` (the bias of one
+/// prepended, so it multiplies directly with the K×(D+1) weights) with its zeros left out. A blank pixel
+/// costs nothing, which is what makes MNIST cheap to hold and to train on.
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub labels: Vec<u8>,
+    pub sparse: SparseRows,
+    /// Pixels per sample (D), without the bias.
+    pub features: usize,
+}
+
+impl Split {
+    /// Sample `index`'s pixels, all D of them (without the bias).
+    pub fn pixels(&self, index: usize) -> Vec<f32> {
+        let mut row = self.sparse.dense_row(index, self.features + 1);
+        row.remove(0);
+        row
+    }
+
+    /// Sample `index`'s row (bias included), sparsely.
+    pub fn row(&self, index: usize) -> SparseRow<'_> {
+        self.sparse.row(index)
+    }
+
+    /// The rows of samples `start..end`, sparsely.
+    pub fn rows(&self, start: usize, end: usize) -> impl Iterator<Item = SparseRow<'_>> {
+        (start..end).map(|index| self.sparse.row(index))
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Number of samples of each digit.
+    pub fn class_counts(&self) -> [usize; CLASSES] {
+        let mut counts = [0; CLASSES];
+        for &label in &self.labels {
+            counts[label as usize] += 1;
+        }
+        counts
+    }
+}
+
+/// A validated data set, pixels scaled to the range the model expects.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub train: Split,
+    pub test: Split,
+    /// Pixels per sample (D), without the bias column.
+    pub features: usize,
+    /// Image side when the samples are square images (28 for MNIST), if they are.
+    pub image_shape: Option<(usize, usize)>,
+    /// Things the loader changed and the user should know, e.g. rescaling.
+    pub notices: Vec<String>,
+}
+
+impl Dataset {
+    /// Builds a data set from pixels already in their final scale (row-major, `features` per sample).
+    pub fn from_parts(
+        train_pixels: &[f32],
+        train_labels: Vec<u8>,
+        test_pixels: &[f32],
+        test_labels: Vec<u8>,
+        features: usize,
+    ) -> Dataset {
+        Dataset {
+            train: split_with_bias(train_pixels, train_labels, features),
+            test: split_with_bias(test_pixels, test_labels, features),
+            features,
+            image_shape: square_side(features).map(|s| (s, s)),
+            notices: Vec::new(),
+        }
+    }
+}
+
+impl Dataset {
+    /// What the data set holds, for the page to show.
+    pub fn info(&self) -> DatasetInfo<'_> {
+        DatasetInfo {
+            train_samples: self.train.len(),
+            test_samples: self.test.len(),
+            features: self.features,
+            image_shape: self.image_shape,
+            train_class_counts: self.train.class_counts(),
+            test_class_counts: self.test.class_counts(),
+            notices: &self.notices,
+        }
+    }
+}
+
+/// Sizes, class counts and notices of a data set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetInfo<'a> {
+    pub train_samples: usize,
+    pub test_samples: usize,
+    pub features: usize,
+    pub image_shape: Option<(usize, usize)>,
+    pub train_class_counts: [usize; CLASSES],
+    pub test_class_counts: [usize; CLASSES],
+    pub notices: &'a [String],
+}
+
+fn square_side(features: usize) -> Option<usize> {
+    let side = (features as f64).sqrt().round() as usize;
+    (side * side == features).then_some(side)
+}
+
+fn split_with_bias(pixels: &[f32], labels: Vec<u8>, features: usize) -> Split {
+    assert_eq!(pixels.len(), labels.len() * features, "pixels and labels disagree");
+    let mut sparse = SparseRows::default();
+    for sample in pixels.chunks_exact(features.max(1)).take(labels.len()) {
+        sparse.push_sample(sample);
+    }
+    Split { labels, sparse, features }
+}
+
+const DATA_ARRAYS: &str = "a data set's .npz must contain X_train, y_train, X_test and y_test";
+
+/// Loads and validates a data set from the bytes of an `.npz` file (compressed or not).
+pub fn load_npz(bytes: &[u8]) -> Result<Dataset, FileError> {
+    let mut archive = open_archive(bytes)?;
+
+    // Pass 1: headers only, so every refusal happens before anything large is decompressed.
+    let x_train = read_header(&mut archive, "X_train", DATA_ARRAYS)?;
+    let y_train = read_header(&mut archive, "y_train", DATA_ARRAYS)?;
+    let x_test = read_header(&mut archive, "X_test", DATA_ARRAYS)?;
+    let y_test = read_header(&mut archive, "y_test", DATA_ARRAYS)?;
+    let (n_train, features, image_train) = check_images(&x_train)?;
+    let (n_test, features_test, _) = check_images(&x_test)?;
+    if features != features_test {
+        return Err(FileError::FeatureMismatch { train: features, test: features_test });
+    }
+    check_labels(&y_train, "X_train", n_train)?;
+    check_labels(&y_test, "X_test", n_test)?;
+    let total_pixels = (n_train + n_test) * features;
+    if total_pixels > MAX_PIXELS {
+        return Err(FileError::TooLarge {
+            name: "X_train and X_test together",
+            detail: format!("{} pixels ({n_train} + {n_test} samples × {features})", total_pixels),
+            limit: format!("{MAX_PIXELS} pixels, e.g. the full MNIST's 70,000 images of 28×28"),
+        });
+    }
+
+    // Pass 2: read, convert and validate the values.
+    let mut notices = Vec::new();
+    let train = Split {
+        sparse: read_inputs(&mut archive, &x_train, &mut notices)?,
+        labels: read_labels(&mut archive, &y_train)?,
+        features,
+    };
+    let test = Split {
+        sparse: read_inputs(&mut archive, &x_test, &mut notices)?,
+        labels: read_labels(&mut archive, &y_test)?,
+        features,
+    };
+    let image_shape = image_train.or(square_side(features).map(|s| (s, s)));
+    Ok(Dataset { train, test, features, image_shape, notices })
+}
+
+/// Samples, pixels per sample and (for 3-D arrays) the image's height and width.
+type ImagesShape = (usize, usize, Option<(usize, usize)>);
+
+/// Checks an images array's rank and size.
+fn check_images(header: &ArrayHeader) -> Result<ImagesShape, FileError> {
+    let (samples, features, image) = match header.shape[..] {
+        [n, d] => (n, d, None),
+        [n, h, w] => match h.checked_mul(w) {
+            Some(features) => (n, features, Some((h, w))),
+            None => return Err(header.wrong_shape("images of that height and width cannot exist")),
+        },
+        _ => return Err(header.wrong_shape("images must be 2-D (samples × pixels) or 3-D (samples × height × width)")),
+    };
+    if samples == 0 || features == 0 {
+        return Err(FileError::Empty(header.name));
+    }
+    if features > MAX_FEATURES {
+        return Err(FileError::TooLarge {
+            name: header.name,
+            detail: format!("{features} pixels per sample"),
+            limit: format!("{MAX_FEATURES} pixels per sample"),
+        });
+    }
+    if samples > MAX_SAMPLES {
+        return Err(FileError::TooLarge {
+            name: header.name,
+            detail: format!("{samples} samples"),
+            limit: format!("{MAX_SAMPLES} samples per set"),
+        });
+    }
+    Ok((samples, features, image))
+}
+
+fn check_labels(header: &ArrayHeader, images: &'static str, samples: usize) -> Result<(), FileError> {
+    if header.elem.is_float() {
+        return Err(FileError::UnsupportedDtype {
+            name: header.name,
+            dtype: header.dtype.clone(),
+            reason: "labels must be integers (e.g. y.astype(np.uint8))".into(),
+        });
+    }
+    let len = match header.shape[..] {
+        [n] | [n, 1] => n,
+        _ => return Err(header.wrong_shape("labels must be 1-D (one digit per sample)")),
+    };
+    if len != samples {
+        return Err(FileError::LengthMismatch { x: images, x_len: samples, y: header.name, y_len: len });
+    }
+    Ok(())
+}
+
+/// Reads an images array straight into sparse design-matrix rows: a bias of 1, then the non-zero pixels.
+fn read_inputs(
+    archive: &mut Archive,
+    header: &ArrayHeader,
+    notices: &mut Vec<String>,
+) -> Result<SparseRows, FileError> {
+    let is_float = header.elem.is_float();
+    let features: usize = header.shape[1..].iter().product();
+    // The rows are built only once the values have arrived (a header alone proves nothing).
+    let (mut rows, max) = with_values(archive, header, |values| {
+        let mut rows = SparseRows::default();
+        let mut max = f64::NEG_INFINITY;
+        let mut row = Vec::with_capacity(features);
+        for (index, value) in values.enumerate() {
+            let (name, sample, pixel) = (header.name, index / features, index % features);
+            if !value.is_finite() {
+                return Err(FileError::NonFinitePixel { name, value: value.to_string(), sample, pixel });
+            }
+            if !is_float && !(0.0..=255.0).contains(&value) {
+                return Err(FileError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
+            }
+            max = max.max(value);
+            row.push(value as f32);
+            if row.len() == features {
+                rows.push_sample(&row);
+                row.clear();
+            }
+        }
+        Ok((rows, max))
+    })??;
+    // Integers are 0..255 grey levels; floats are taken as they are unless they plainly are grey levels too.
+    if !is_float || max > 1.0 {
+        if is_float {
+            notices.push(format!(
+                "{} holds floats up to {max}, so it was divided by 255 to bring pixels into 0..1",
+                header.name
+            ));
+        }
+        // The bias is scaled too; it is put back to 1 below.
+        rows.scale(1.0 / 255.0);
+        rows.reset_bias();
+    }
+    Ok(rows)
+}
+
+fn read_labels(archive: &mut Archive, header: &ArrayHeader) -> Result<Vec<u8>, FileError> {
+    with_values(archive, header, |values| {
+        values
+            .enumerate()
+            .map(|(index, value)| {
+                if (0.0..CLASSES as f64).contains(&value) {
+                    Ok(value as u8)
+                } else {
+                    Err(FileError::LabelOutOfRange { name: header.name, value: value.to_string(), index })
+                }
+            })
+            .collect()
+    })?
+}

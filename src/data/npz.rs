@@ -1,0 +1,263 @@
+//! Reading arrays out of an `.npz` safely: every `.npy` header is checked (dtype, shape, size limits)
+//! before anything is decompressed or allocated, decompression stops at the size the header announced, and
+//! nothing is ever unpickled. Data sets (`data`) and saved models (`train::saved`) read through this.
+
+use crate::error::FileError;
+use ndarray::ArrayD;
+use ndarray_npy::{ReadNpyExt, ReadableElement};
+use num_traits::AsPrimitive;
+use py_literal::Value as PyValue;
+use std::io::{Cursor, Read};
+
+/// An opened `.npz` held in memory, and its size (which bounds what its entries can really hold).
+pub(crate) struct Archive<'a> {
+    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    len: usize,
+}
+
+/// Opens the bytes of an `.npz` (a zip archive, compressed or not).
+pub(crate) fn open_archive(bytes: &[u8]) -> Result<Archive<'_>, FileError> {
+    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::NotAnArchive(e.to_string()))?;
+    Ok(Archive { zip, len: bytes.len() })
+}
+
+/// Whether the archive holds an array of that name.
+pub(crate) fn has_array(archive: &Archive, name: &str) -> bool {
+    entry_name(archive, name).is_some()
+}
+
+/// Largest number of values one array may declare: 64 Mi, as many as a data set's images may hold together.
+pub const MAX_ARRAY_VALUES: usize = 64 * 1024 * 1024;
+
+/// Largest `.npy` header accepted (numpy writes a few hundred bytes).
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// Deflate turns one byte into at most about 1032.
+const MAX_DEFLATE_RATIO: usize = 1032;
+
+/// The element type of an array, from its numpy descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Elem {
+    U8,
+    I8,
+    U16,
+    I16,
+    U32,
+    I32,
+    U64,
+    I64,
+    F32,
+    F64,
+}
+
+impl Elem {
+    fn size(self) -> usize {
+        match self {
+            Elem::U8 | Elem::I8 => 1,
+            Elem::U16 | Elem::I16 => 2,
+            Elem::U32 | Elem::I32 | Elem::F32 => 4,
+            Elem::U64 | Elem::I64 | Elem::F64 => 8,
+        }
+    }
+
+    pub(crate) fn is_float(self) -> bool {
+        matches!(self, Elem::F32 | Elem::F64)
+    }
+}
+
+/// What the header of one array says, checked for sanity.
+#[derive(Debug)]
+pub(crate) struct ArrayHeader {
+    pub(crate) name: &'static str,
+    /// Name of the entry inside the zip archive.
+    entry: String,
+    pub(crate) dtype: String,
+    pub(crate) elem: Elem,
+    pub(crate) shape: Vec<usize>,
+    /// Bytes of the whole `.npy` (header and data) once decompressed.
+    npy_bytes: usize,
+}
+
+impl ArrayHeader {
+    pub(crate) fn shape_text(&self) -> String {
+        let dims: Vec<String> = self.shape.iter().map(|d| d.to_string()).collect();
+        // numpy's own spelling: a 1-D shape is written (n,)
+        let trailing_comma = if dims.len() == 1 { "," } else { "" };
+        format!("({}{trailing_comma})", dims.join(", "))
+    }
+
+    pub(crate) fn wrong_shape(&self, expected: &str) -> FileError {
+        FileError::WrongShape { name: self.name, shape: self.shape_text(), expected: expected.into() }
+    }
+}
+
+fn entry_name(archive: &Archive, name: &str) -> Option<String> {
+    let with_suffix = format!("{name}.npy");
+    archive.zip.file_names().find(|n| *n == with_suffix || *n == name).map(str::to_owned)
+}
+
+/// Reads and checks the header of array `name`; `expected` says what the file should hold if it is missing.
+pub(crate) fn read_header(
+    archive: &mut Archive,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<ArrayHeader, FileError> {
+    let entry = entry_name(archive, name).ok_or(FileError::MissingArray { name, expected })?;
+    let file = archive.zip.by_name(&entry).map_err(|e| FileError::BadArray { name, reason: e.to_string() })?;
+    let bad = |reason: &str| FileError::BadArray { name, reason: reason.to_owned() };
+
+    // Magic, version, header length: at most 12 bytes, then the header dict itself, bounded.
+    let mut reader = file.take(MAX_HEADER_BYTES as u64 + 12);
+    let mut prefix = [0u8; 8];
+    reader.read_exact(&mut prefix).map_err(|_| bad("it is too short to hold a .npy header"))?;
+    if &prefix[..6] != b"\x93NUMPY" {
+        return Err(bad("it does not start with the .npy magic string"));
+    }
+    let header_len = match prefix[6] {
+        1 => {
+            let mut len = [0u8; 2];
+            reader.read_exact(&mut len).map_err(|_| bad("its header is truncated"))?;
+            u16::from_le_bytes(len) as usize
+        }
+        2 | 3 => {
+            let mut len = [0u8; 4];
+            reader.read_exact(&mut len).map_err(|_| bad("its header is truncated"))?;
+            u32::from_le_bytes(len) as usize
+        }
+        v => return Err(bad(&format!("its .npy format version {v} is unknown"))),
+    };
+    if header_len > MAX_HEADER_BYTES {
+        return Err(bad(&format!("its header claims {header_len} bytes (more than {MAX_HEADER_BYTES})")));
+    }
+    let prefix_len = if prefix[6] == 1 { 10 } else { 12 };
+    let mut dict = vec![0u8; header_len];
+    reader.read_exact(&mut dict).map_err(|_| bad("its header is truncated"))?;
+    let text = std::str::from_utf8(&dict).map_err(|_| bad("its header is not text"))?;
+    let value: PyValue = text.trim_end().parse().map_err(|_| bad("its header cannot be parsed"))?;
+    let PyValue::Dict(items) = value else {
+        return Err(bad("its header is not a dictionary"));
+    };
+    let lookup = |key: &str| items.iter().find_map(|(k, v)| matches!(k, PyValue::String(s) if s == key).then_some(v));
+
+    let descr = lookup("descr").ok_or_else(|| bad("its header has no 'descr'"))?;
+    let (dtype, elem) = parse_descr(name, descr)?;
+    match lookup("fortran_order") {
+        Some(PyValue::Boolean(_)) => {}
+        _ => return Err(bad("its header has no valid 'fortran_order'")),
+    }
+    let shape = match lookup("shape") {
+        Some(PyValue::Tuple(dims)) | Some(PyValue::List(dims)) => dims
+            .iter()
+            .map(|d| match d {
+                PyValue::Integer(n) => usize::try_from(n).ok(),
+                _ => None,
+            })
+            .collect::<Option<Vec<usize>>>()
+            .ok_or_else(|| bad("its shape holds something that is not a size"))?,
+        _ => return Err(bad("its header has no valid 'shape'")),
+    };
+    // A header can claim any shape; compute the size without overflow before trusting it.
+    let elements = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
+    let data_bytes = elements.and_then(|n| n.checked_mul(elem.size()));
+    let npy_bytes = data_bytes.and_then(|n| n.checked_add(prefix_len + header_len));
+    let header = ArrayHeader { name, entry, dtype, elem, shape, npy_bytes: npy_bytes.unwrap_or(usize::MAX) };
+    if npy_bytes.is_none() || elements.unwrap_or(usize::MAX) > MAX_ARRAY_VALUES {
+        return Err(FileError::TooLarge {
+            name,
+            detail: format!("its shape {} declares {} values", header.shape_text(), describe_count(elements)),
+            limit: format!("{MAX_ARRAY_VALUES} values per array"),
+        });
+    }
+    Ok(header)
+}
+
+fn describe_count(n: Option<usize>) -> String {
+    n.map_or_else(|| "more than 2^64".to_owned(), |n| n.to_string())
+}
+
+fn parse_descr(name: &'static str, descr: &PyValue) -> Result<(String, Elem), FileError> {
+    let PyValue::String(text) = descr else {
+        return Err(FileError::UnsupportedDtype {
+            name,
+            dtype: descr.to_string(),
+            reason: "structured (record) arrays are not images or labels; save a plain numeric array".into(),
+        });
+    };
+    let unsupported =
+        |reason: &str| FileError::UnsupportedDtype { name, dtype: text.clone(), reason: reason.to_owned() };
+    let body = text.trim_start_matches(['<', '>', '|', '=']);
+    let elem = match body {
+        "u1" => Elem::U8,
+        "i1" => Elem::I8,
+        "u2" => Elem::U16,
+        "i2" => Elem::I16,
+        "u4" => Elem::U32,
+        "i4" => Elem::I32,
+        "u8" => Elem::U64,
+        "i8" => Elem::I64,
+        "f4" => Elem::F32,
+        "f8" => Elem::F64,
+        "f2" => return Err(unsupported("float16 is not supported; save as float32 or uint8")),
+        "b1" => return Err(unsupported("booleans are not supported; save as uint8")),
+        _ if body.starts_with('O') => {
+            return Err(unsupported("object arrays are refused (they would need unpickling, which is unsafe)"))
+        }
+        _ => return Err(unsupported("only integer and float arrays are accepted")),
+    };
+    Ok((text.clone(), elem))
+}
+
+/// Decompresses one array, never more than its header announced, and decodes it with ndarray-npy.
+fn read_array<T: ReadableElement>(archive: &mut Archive, header: &ArrayHeader) -> Result<ArrayD<T>, FileError> {
+    let corrupt = |reason: String| FileError::Corrupt { name: header.name, reason };
+    let archive_len = archive.len;
+    let file = archive.zip.by_name(&header.entry).map_err(|e| corrupt(e.to_string()))?;
+    // Reserve what the header announced, but never more than the entry can really hold: its declared
+    // size, and what the archive's own bytes could expand to (headers and sizes can lie; the buffer
+    // should only grow with what really arrives).
+    let expansion = if file.compression() == zip::CompressionMethod::Stored { 1 } else { MAX_DEFLATE_RATIO };
+    let possible = archive_len.saturating_mul(expansion);
+    let mut bytes = Vec::with_capacity(header.npy_bytes.min(file.size() as usize).min(possible));
+    // One byte more than expected is enough to tell "too long" from "exact" without reading a bomb.
+    file.take(header.npy_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| corrupt(e.to_string()))?;
+    if bytes.len() != header.npy_bytes {
+        return Err(corrupt(format!(
+            "its shape {} needs {} bytes but the archive holds {}",
+            header.shape_text(),
+            header.npy_bytes,
+            if bytes.len() > header.npy_bytes { "more".to_owned() } else { bytes.len().to_string() }
+        )));
+    }
+    ArrayD::<T>::read_npy(&bytes[..]).map_err(|e| corrupt(e.to_string()))
+}
+
+/// Reads an array of any supported element type and hands its values, in logical (C) order, to `visit`.
+pub(crate) fn with_values<R>(
+    archive: &mut Archive,
+    header: &ArrayHeader,
+    visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> R,
+) -> Result<R, FileError> {
+    fn go<T, R>(
+        archive: &mut Archive,
+        header: &ArrayHeader,
+        visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> R,
+    ) -> Result<R, FileError>
+    where
+        T: ReadableElement + AsPrimitive<f64>,
+    {
+        let array: ArrayD<T> = read_array(archive, header)?;
+        Ok(visit(&mut array.iter().map(|v| v.as_())))
+    }
+    match header.elem {
+        Elem::U8 => go::<u8, R>(archive, header, visit),
+        Elem::I8 => go::<i8, R>(archive, header, visit),
+        Elem::U16 => go::<u16, R>(archive, header, visit),
+        Elem::I16 => go::<i16, R>(archive, header, visit),
+        Elem::U32 => go::<u32, R>(archive, header, visit),
+        Elem::I32 => go::<i32, R>(archive, header, visit),
+        Elem::U64 => go::<u64, R>(archive, header, visit),
+        Elem::I64 => go::<i64, R>(archive, header, visit),
+        Elem::F32 => go::<f32, R>(archive, header, visit),
+        Elem::F64 => go::<f64, R>(archive, header, visit),
+    }
+}

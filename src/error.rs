@@ -1,0 +1,111 @@
+//! Every way the core refuses input, in one place: a file ([`FileError`]), training settings
+//! ([`ConfigError`]), a drawing ([`DrawingError`]) or an image handed to the model ([`InputError`]), and
+//! [`Error`], any of them. Each message says what is wrong in words a user can act on; code and tests match
+//! the variants, never the wording.
+
+use thiserror::Error;
+
+/// Any refusal of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Any refusal of the core: which kind it is tells the page what was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Drawing(#[from] DrawingError),
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
+
+impl Error {
+    /// The kind's name, as the page sees it on the errors it catches (`error.name`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::File(_) => "FileError",
+            Error::Config(_) => "ConfigError",
+            Error::Drawing(_) => "DrawingError",
+            Error::Input(_) => "InputError",
+        }
+    }
+}
+
+/// Why an `.npz` (a data set or a saved model) was refused. Every message names the array and the problem.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FileError {
+    #[error("This file is not a valid .npz archive (not a zip file, or truncated): {0}")]
+    NotAnArchive(String),
+    #[error("Array {name} is missing: {expected}")]
+    MissingArray { name: &'static str, expected: &'static str },
+    #[error("Array {name} is not a valid .npy array: {reason}")]
+    BadArray { name: &'static str, reason: String },
+    #[error("Array {name} has dtype {dtype}, which is not supported: {reason}")]
+    UnsupportedDtype { name: &'static str, dtype: String, reason: String },
+    #[error("Array {name} has shape {shape}, but {expected}")]
+    WrongShape { name: &'static str, shape: String, expected: String },
+    #[error("{0} is empty: a data set needs at least one sample and one pixel per sample")]
+    Empty(&'static str),
+    #[error("X_train has {train} features per sample but X_test has {test}: both sets must have the same image size")]
+    FeatureMismatch { train: usize, test: usize },
+    #[error("{x} has {x_len} samples but {y} has {y_len} labels: there must be one label per sample")]
+    LengthMismatch { x: &'static str, x_len: usize, y: &'static str, y_len: usize },
+    #[error("{name} is too large: {detail} (the limit is {limit})")]
+    TooLarge { name: &'static str, detail: String, limit: String },
+    #[error("{name} holds the label {value} at index {index}; labels must be digits from 0 to 9")]
+    LabelOutOfRange { name: &'static str, value: String, index: usize },
+    #[error("{name} holds {value} at sample {sample}, pixel {pixel}; pixels must be finite numbers")]
+    NonFinitePixel { name: &'static str, value: String, sample: usize, pixel: usize },
+    #[error("{name} holds {value} at sample {sample}, pixel {pixel}; integer pixels must lie in 0..255")]
+    PixelOutOfRange { name: &'static str, value: String, sample: usize, pixel: usize },
+    #[error("Array {name} could not be read, the file is truncated or corrupt: {reason}")]
+    Corrupt { name: &'static str, reason: String },
+    #[error("Weight {column} of row {row} of A is not a finite number")]
+    NonFiniteWeight { row: usize, column: usize },
+}
+
+/// Training settings that cannot train.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// Options that do not read as settings: an unknown name, a wrong type or a count that is not whole.
+    #[error("Invalid options: {0}")]
+    Options(String),
+    #[error("The learning rate must be a positive number, not {0}")]
+    LearningRate(String),
+    #[error("The batch size must be at least 1")]
+    ZeroBatch,
+    #[error("The batch size {batch} is larger than the {samples} training samples; choose at most {samples}")]
+    BatchTooLarge { batch: usize, samples: usize },
+    #[error("The number of epochs must be at least 1")]
+    ZeroEpochs,
+    #[error("The number of epochs must be at most {max}, not {epochs}")]
+    TooManyEpochs { epochs: usize, max: usize },
+    #[error("The weight decay must be a number from 0 to 1, not {0}")]
+    WeightDecay(String),
+    #[error("The seed must be at most {max} (2^53, the largest whole number JavaScript counts exactly), not {seed}")]
+    SeedTooLarge { seed: u64, max: u64 },
+    #[error("Epoch {epoch} has {given} samples in its order but the training set has {samples}")]
+    BadOrder { epoch: usize, given: usize, samples: usize },
+}
+
+/// A drawing that cannot be read as an image.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DrawingError {
+    #[error("The image is {width}×{height} but holds {len} bytes; RGBA needs {expected}")]
+    SizeMismatch { width: usize, height: usize, len: usize, expected: usize },
+    #[error("The image is {width}×{height}; each side must be between 1 and {max} pixels")]
+    BadDimensions { width: usize, height: usize, max: usize },
+}
+
+/// An image or index handed to a trained model that does not fit it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InputError {
+    #[error("The model reads images of {expected} pixels, not {got}")]
+    WrongPixelCount { expected: usize, got: usize },
+    #[error("Pixel {index} is {value}; pixels must be finite numbers")]
+    NonFinitePixel { index: usize, value: String },
+    #[error("There is no test sample {index}; there are {samples}")]
+    NoSuchTestSample { index: usize, samples: usize },
+}

@@ -1,0 +1,183 @@
+//! The mathematics of multinomial logistic regression, in f32.
+//!
+//! Inputs carry a leading bias column of ones, so the weights `A` are K×(D+1) and the logits of a batch
+//! `X` (B×(D+1)) are `Z = X·Aᵀ`. The loss is the mean cross-entropy of the softmax of `Z`, and its gradient
+//! is `(P − onehot(y))ᵀ·X / B`: exactly the seed homework's update. Internally the weights are stored
+//! input-major and padded for the sparse kernels (see [`kernels`]); `Model::weights` gives `A` as K×(D+1).
+
+mod kernels;
+mod softmax;
+#[cfg(test)]
+mod tests;
+
+pub use softmax::{argmax, count_correct, softmax_cross_entropy, softmax_rows, SoftmaxMode};
+
+use crate::data::{SparseRow, SparseRows};
+use crate::error::InputError;
+use crate::CLASSES;
+use kernels::PADDED;
+use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
+
+/// The logits of each sample row (bias included), into a buffer the caller keeps. Rows are given one by one,
+/// so a batch can be read straight from the data set by index.
+pub fn logits_into<'a>(rows: impl Iterator<Item = SparseRow<'a>>, model: &Model, mut logits: ArrayViewMut2<f32>) {
+    for (row, mut out) in rows.zip(logits.rows_mut()) {
+        let padded = kernels::logits(row, &model.blocks);
+        out.iter_mut().zip(padded).for_each(|(o, z)| *o = z);
+    }
+}
+
+/// The gradient `(P − onehot(y))ᵀ · X / B` in the model's input-major layout, with `probs` (B×K) turned
+/// into `P − onehot(y)` on the way.
+pub fn gradient_into<'a>(
+    rows: impl Iterator<Item = SparseRow<'a>>,
+    mut probs: ArrayViewMut2<f32>,
+    labels: &[u8],
+    gradient: &mut [f32],
+) {
+    gradient.fill(0.0);
+    for ((row, mut p), &label) in rows.zip(probs.rows_mut()).zip(labels) {
+        p[label as usize] -= 1.0;
+        let mut coefficients = [0.0f32; PADDED];
+        coefficients.iter_mut().zip(p.iter()).for_each(|(c, &v)| *c = v);
+        kernels::add_outer(&coefficients, row, gradient);
+    }
+    let scale = 1.0 / labels.len() as f32;
+    gradient.iter_mut().for_each(|g| *g *= scale);
+}
+
+/// The classifier: K×(D+1) weights, the first column being the bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Inputs per sample, D+1 with the bias.
+    inputs: usize,
+    /// Input-major weights: input j's K class weights at `j·PADDED..`, then zero padding.
+    blocks: Vec<f32>,
+}
+
+impl Model {
+    /// All-zero weights, as in the seed: every class starts equally likely.
+    pub fn zeros(features: usize) -> Model {
+        Model { inputs: features + 1, blocks: vec![0.0; (features + 1) * PADDED] }
+    }
+
+    /// A model with the given K×(D+1) weights.
+    pub fn from_weights(weights: ArrayView2<f32>) -> Model {
+        assert_eq!(weights.nrows(), CLASSES, "one row of weights per class");
+        let mut model = Model::zeros(weights.ncols() - 1);
+        for ((k, j), &w) in weights.indexed_iter() {
+            model.blocks[j * PADDED + k] = w;
+        }
+        model
+    }
+
+    /// The weights `A`, K×(D+1), the first column being the bias.
+    pub fn weights(&self) -> Array2<f32> {
+        Array2::from_shape_fn((CLASSES, self.inputs), |(k, j)| self.blocks[j * PADDED + k])
+    }
+
+    /// Pixels per sample (D), without the bias.
+    pub fn features(&self) -> usize {
+        self.inputs - 1
+    }
+
+    /// `A -= step · (gradient + decay · A)`, the decay sparing the biases, the gradient being in the layout
+    /// of [`gradient_into`].
+    pub fn descend(&mut self, step: f32, decay: f32, gradient: &[f32]) {
+        let (bias, pixels) = self.blocks.split_at_mut(PADDED);
+        bias.iter_mut().zip(gradient).for_each(|(w, g)| *w -= step * g);
+        if decay == 0.0 {
+            pixels.iter_mut().zip(&gradient[PADDED..]).for_each(|(w, g)| *w -= step * g);
+        } else {
+            pixels.iter_mut().zip(&gradient[PADDED..]).for_each(|(w, g)| *w -= step * (g + decay * *w));
+        }
+    }
+
+    /// Copies the weights (in the internal layout) into `backup`, reusing its allocation.
+    pub fn copy_weights_to(&self, backup: &mut Vec<f32>) {
+        backup.clear();
+        backup.extend_from_slice(&self.blocks);
+    }
+
+    /// Puts back weights saved by [`Model::copy_weights_to`].
+    pub fn restore_weights(&mut self, backup: &[f32]) {
+        self.blocks.copy_from_slice(backup);
+    }
+
+    /// Whether every weight is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.blocks.iter().all(|w| w.is_finite())
+    }
+
+    /// A zeroed gradient buffer in this model's layout.
+    pub fn gradient_buffer(&self) -> Vec<f32> {
+        vec![0.0; self.blocks.len()]
+    }
+
+    /// Class probabilities (row-wise softmax) of one image given as D pixels, without the bias; refused when
+    /// the image does not fit the model.
+    pub fn predict(&self, pixels: &[f32]) -> Result<[f32; CLASSES], InputError> {
+        self.check_image(pixels)?;
+        let mut sparse = SparseRows::default();
+        sparse.push_sample(pixels);
+        let mut logits = Array2::zeros((1, CLASSES));
+        logits_into(sparse.iter(), self, logits.view_mut());
+        softmax_rows(&mut logits);
+        let mut probs = [0.0; CLASSES];
+        probs.iter_mut().zip(logits.iter()).for_each(|(p, &v)| *p = v);
+        Ok(probs)
+    }
+
+    /// Whether `pixels` is an image this model reads: D finite values.
+    pub fn check_image(&self, pixels: &[f32]) -> Result<(), InputError> {
+        if pixels.len() != self.features() {
+            return Err(InputError::WrongPixelCount { expected: self.features(), got: pixels.len() });
+        }
+        match pixels.iter().position(|p| !p.is_finite()) {
+            Some(index) => Err(InputError::NonFinitePixel { index, value: pixels[index].to_string() }),
+            None => Ok(()),
+        }
+    }
+
+    /// Correct predictions and summed (row-softmax) cross-entropy over some samples, in chunks to bound memory.
+    pub fn tally<'a>(&self, rows: impl Iterator<Item = SparseRow<'a>>, labels: &[u8]) -> Tally {
+        const CHUNK: usize = 256;
+        let mut buffer = Array2::zeros((CHUNK.min(labels.len()), CLASSES));
+        let mut tally = Tally::default();
+        let mut rows = rows;
+        for chunk_labels in labels.chunks(CHUNK) {
+            let n = chunk_labels.len();
+            let mut logits = buffer.slice_mut(s![..n, ..]);
+            logits_into(rows.by_ref().take(n), self, logits.view_mut());
+            tally.correct += count_correct(logits.view(), chunk_labels);
+            let mean_loss = softmax_cross_entropy(logits, chunk_labels, SoftmaxMode::Row);
+            tally.loss_sum += f64::from(mean_loss) * n as f64;
+            tally.count += n;
+        }
+        tally
+    }
+}
+
+/// Running totals of a scoring pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub correct: usize,
+    pub loss_sum: f64,
+    pub count: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
+        self.correct += other.correct;
+        self.loss_sum += other.loss_sum;
+        self.count += other.count;
+    }
+
+    pub fn accuracy(&self) -> f32 {
+        (self.correct as f64 / self.count.max(1) as f64) as f32
+    }
+
+    pub fn mean_loss(&self) -> f32 {
+        (self.loss_sum / self.count.max(1) as f64) as f32
+    }
+}

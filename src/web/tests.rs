@@ -1,0 +1,123 @@
+//! The facade natively: the same methods the JS API calls once its arguments are converted.
+
+use super::*;
+use crate::error::{ConfigError, FileError, InputError};
+
+const BUNDLED: &[u8] = include_bytes!("../../data/mini_mnist.npz");
+
+fn trainer(config: TrainConfig) -> WebTrainer {
+    WebTrainer::load(BUNDLED, config).unwrap()
+}
+
+#[test]
+fn step_until_trains_until_the_clock_passes_the_deadline() {
+    let mut web = trainer(TrainConfig { epochs: 2, ..TrainConfig::default() });
+    // A clock that advances one millisecond per reading: the fifth batch reads 5.
+    let mut time = 0.0;
+    let report = web.step_until_clock(5.0, false, || {
+        time += 1.0;
+        time
+    });
+    assert_eq!((report.batch_losses.len(), report.progress.total_batches), (5, 5));
+    // A deadline already past still runs one batch, so every call makes progress.
+    let report = web.step_until_clock(-1.0, false, || 0.0);
+    assert_eq!(report.progress.total_batches, 6);
+}
+
+#[test]
+fn step_until_can_stop_at_the_end_of_an_epoch() {
+    let mut web = trainer(TrainConfig { epochs: 2, ..TrainConfig::default() });
+    let report = web.step_until_clock(f64::INFINITY, true, || 0.0);
+    assert_eq!((report.progress.epoch, report.progress.batch, report.progress.epoch_ended), (1, 0, true));
+    assert_eq!(report.batch_losses.len(), 31, "8000 / 256 batches, one epoch");
+    let rest = web.step_until_clock(f64::INFINITY, false, || 0.0);
+    assert!(rest.progress.done && rest.batch_losses.len() == 31, "without the stop it runs to the end");
+}
+
+#[test]
+fn a_clock_that_stands_still_cannot_make_a_call_run_for_ever() {
+    let mut web = trainer(TrainConfig { epochs: 1000, ..TrainConfig::default() });
+    let report = web.step_until_clock(1.0, false, || 0.0);
+    assert_eq!(report.batch_losses.len(), MAX_BATCHES_PER_CALL);
+}
+
+#[test]
+fn an_evaluation_in_slices_takes_a_snapshot_and_then_a_new_one() {
+    let mut web = trainer(TrainConfig { epochs: 1, ..TrainConfig::default() });
+    web.inner.step(3);
+    assert_eq!(web.evaluate_slice(1500, false), None);
+    web.inner.step(2); // the snapshot does not move
+    let first = web.evaluate_slice(1500, false).expect("2000 test samples in two slices");
+    assert_eq!(first.at_batch, 3);
+    assert!(first.train_accuracy.is_nan());
+    let second = web.evaluate_slice(usize::MAX, true).expect("one slice for all");
+    assert_eq!(second.at_batch, 5);
+    assert!(second.train_accuracy > 0.5);
+    web.evaluate_slice(1, false);
+    web.restart_with(TrainConfig::default()).unwrap();
+    assert_eq!(web.evaluate_slice(usize::MAX, false).unwrap().at_batch, 0, "a restart drops the old snapshot");
+}
+
+#[test]
+fn refusals_keep_their_kind_and_leave_the_run_as_it_was() {
+    assert!(matches!(
+        WebTrainer::load(&BUNDLED[..1000], TrainConfig::default()),
+        Err(Error::File(FileError::NotAnArchive(_)))
+    ));
+    let refused = WebTrainer::load(BUNDLED, TrainConfig { batch_size: 9000, ..TrainConfig::default() });
+    assert!(matches!(refused, Err(Error::Config(ConfigError::BatchTooLarge { batch: 9000, samples: 8000 }))));
+
+    let mut web = trainer(TrainConfig { epochs: 1, ..TrainConfig::default() });
+    web.inner.step(usize::MAX);
+    let weights = web.weights();
+    let refused = web.restart_with(TrainConfig { batch_size: 0, ..TrainConfig::default() });
+    assert_eq!(refused.unwrap_err().kind(), "ConfigError");
+    assert_eq!(web.weights(), weights, "a refused restart keeps the trained run");
+    assert!(matches!(
+        web.predict(&[0.5; 10]),
+        Err(Error::Input(InputError::WrongPixelCount { expected: 784, got: 10 }))
+    ));
+    let mut with_nan = vec![0.0; 784];
+    with_nan[7] = f32::NAN;
+    assert!(matches!(web.predict(&with_nan), Err(Error::Input(InputError::NonFinitePixel { index: 7, .. }))));
+    assert!(matches!(
+        web.test_image(2000),
+        Err(Error::Input(InputError::NoSuchTestSample { index: 2000, samples: 2000 }))
+    ));
+    assert!(matches!(web.import(BUNDLED), Err(Error::File(FileError::MissingArray { name: "A", .. }))));
+    assert_eq!(web.weights(), weights, "a refused model file keeps the model");
+    assert!(matches!(preprocess_digit(&[0; 10], 5, 5), Err(Error::Drawing(_))));
+}
+
+#[test]
+fn a_saved_model_comes_back_with_its_settings_and_a_file_says_what_it_is() {
+    let config = TrainConfig { epochs: 1, seed: 9, ..TrainConfig::best() };
+    let mut web = trainer(config);
+    web.inner.step(usize::MAX);
+    let npz = web.export_npz(Some(0.9));
+    assert_eq!(
+        (file_kind(&npz), file_kind(BUNDLED), file_kind(b"not a zip")),
+        ("model".into(), "dataset".into(), "unknown".into())
+    );
+
+    let mut other = trainer(TrainConfig::default());
+    let saved = other.import(&npz).unwrap();
+    assert_eq!((saved.config, saved.test_accuracy), (Some(config), Some(0.9)));
+    assert_eq!(other.trainer().config(), &config, "the run takes the file's settings");
+    assert_eq!(other.weights(), web.weights());
+    assert_eq!(other.trainer().progress().total_batches, 0, "nothing trained since the import");
+    let json = serde_json::to_value(&saved).unwrap();
+    assert_eq!(json["config"]["learningRate"], 0.5);
+    assert!(json.get("model").is_none(), "the weights stay in the core");
+}
+
+#[test]
+fn a_step_report_is_one_flat_object_with_every_batch() {
+    let mut web = trainer(TrainConfig { learning_rate: 3e38, epochs: 1, ..TrainConfig::default() });
+    let report = web.inner.step_reported(100, |_| false);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["diverged"], true);
+    assert!(json["divergence"].as_str().unwrap().contains("try a smaller learning rate"));
+    assert_eq!(json["batchLosses"].as_array().unwrap().len(), report.progress.total_batches);
+    assert!(json["batchesPerEpoch"].is_number() && json.get("progress").is_none());
+}

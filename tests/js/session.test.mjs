@@ -1,0 +1,85 @@
+// The page's session (www/session/session.js) in Node with the real wasm core and no page: how it tells
+// the core refusing input from the core failing, and what it does about each.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const core = await import(new URL('www/pkg/mnist_logreg.js', root));
+const { isRefusal } = await import(new URL('www/core.js', root));
+const { Session } = await import(new URL('www/session/session.js', root));
+const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
+let options; // the homework settings
+
+before(() => {
+  core.initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) });
+  options = core.presets().homework;
+});
+
+/** A session on the bundled data whose renders are counted. */
+function session() {
+  const renders = { count: 0 };
+  const started = new Session(() => (renders.count += 1));
+  assert.ok(started.start(core, { name: 'bundled', bytes }, options));
+  return { session: started, renders };
+}
+
+test('refusals are told by the name the core gives them, not by their wording', () => {
+  let refusal;
+  try {
+    core.Trainer.fromNpz(bytes, { batchSize: 0 });
+  } catch (error) {
+    refusal = error;
+  }
+  assert.equal(isRefusal(refusal), true);
+  assert.equal(isRefusal(Object.assign(new Error('The batch size must be at least 1'), { name: 'Error' })), false);
+  assert.equal(isRefusal(new WebAssembly.RuntimeError('unreachable')), false);
+  assert.equal(isRefusal('FileError'), false);
+});
+
+test('a refused data file leaves the data and the model, and says why', () => {
+  const { session: s, renders } = session();
+  const { trainer, data } = s.state;
+  const before = renders.count;
+  s.openFile({ name: 'broken.npz', bytes: bytes.subarray(0, 1000) }, options);
+  assert.match(s.state.dataError, /^broken\.npz was not loaded\. This file is not a valid \.npz archive/);
+  assert.equal(s.state.trainer, trainer);
+  assert.equal(s.state.data, data);
+  assert.ok(renders.count > before, 'the change was drawn');
+  assert.equal(s.state.failure, null, 'a refusal is no failure');
+});
+
+test('a saved model opened as data is loaded as a model', () => {
+  const { session: s } = session();
+  const other = core.Trainer.fromNpz(bytes, { epochs: 1 });
+  other.step(1000);
+  s.openFile({ name: 'saved.npz', bytes: other.exportNpz(0.8) }, options);
+  other.free();
+  assert.equal(s.state.imported, true);
+  assert.equal(s.state.data.name, 'bundled', 'the data stay');
+  assert.match(s.state.notice, /^Loaded saved\.npz \(trained with learning rate 0\.100, batch 256, 1 epochs, row softmax, constant rate\): \d+\.\d % on this test set/);
+});
+
+test('when the core fails, the session restarts it on the same data and says so', async () => {
+  const { session: s } = session();
+  const broken = s.state.trainer;
+  broken.free(); // as a panic inside wasm would leave it
+  assert.equal(s.predict(new Float32Array(784)), undefined, 'no answer from a broken core');
+  assert.ok(s.state.failure, 'the failure is noted');
+  assert.equal(s.weights(), undefined, 'nor any other call until the restart');
+  await Promise.resolve(); // the restart comes once the task that met the failure has ended
+  assert.equal(s.state.failure, null);
+  assert.notEqual(s.state.trainer, broken);
+  assert.equal(s.state.phase, 'ready');
+  assert.match(s.state.trainError, /^The model stopped working \(.+\)\. The page started it again on the same data\.$/);
+  assert.equal(s.predict(new Float32Array(784)).length, 10, 'and the new trainer answers');
+});
+
+test('a refused restart keeps the run and says why', () => {
+  const { session: s } = session();
+  const { trainer } = s.state;
+  assert.equal(s.freshRun({ ...options, batchSize: 9000 }), false);
+  assert.match(s.state.trainError, /larger than the 8000 training samples/);
+  assert.equal(s.state.trainer, trainer);
+  assert.equal(s.state.failure, null);
+});

@@ -1,0 +1,75 @@
+// The settings the page offers against the options the core knows: every option has a form field (of the
+// right kind) in index.html and a short URL parameter, so a new option cannot be forgotten; and presets fill
+// the form as a person would type them.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const root = new URL('../../', import.meta.url);
+const { initSync, presets } = await import(new URL('www/pkg/mnist_logreg.js', root));
+const { PARAMETERS, settingsFromUrl } = await import(new URL('www/input/url-settings.js', root));
+const { fieldText } = await import(new URL('www/input/settings-form.js', root));
+const html = readFileSync(new URL('index.html', root), 'utf8');
+
+before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
+
+/** The settings form's fields in index.html: name → { tag, type, values (a select's choices) }. */
+function formFields() {
+  const form = html.match(/<form id="settings"[\s\S]*?<\/form>/)[0];
+  const fields = {};
+  for (const [element, tag, attributes] of form.matchAll(/<(input|select)\b([^>]*)>/g)) {
+    const name = attributes.match(/\bname="([^"]+)"/)[1];
+    const type = attributes.match(/\btype="([^"]+)"/)?.[1];
+    const rest = form.slice(form.indexOf(element));
+    const values = tag === 'select' ? [...rest.slice(0, rest.indexOf('</select>')).matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]) : [];
+    fields[name] = { tag, type, values };
+  }
+  return fields;
+}
+
+test('every option the core knows has a form field of its kind and a URL parameter', () => {
+  const { homework, best } = presets();
+  const fields = formFields();
+  const parameters = Object.values(PARAMETERS);
+  for (const [option, value] of Object.entries(homework)) {
+    assert.ok(parameters.includes(option), `no URL parameter for the option ${option}`);
+    const field = fields[option];
+    assert.ok(field, `no form field for the option ${option} in index.html`);
+    if (typeof value === 'number') {
+      assert.deepEqual([field.tag, field.type], ['input', 'number'], `${option} is a number`);
+    } else {
+      assert.equal(field.tag, 'select', `${option} is a choice`);
+      assert.ok(field.values.includes(value) && field.values.includes(best[option]), `${option} offers the presets' values`);
+    }
+  }
+  for (const [parameter, option] of Object.entries(PARAMETERS)) {
+    assert.ok(option in homework, `the URL parameter ${parameter} names ${option}, which the core does not know`);
+  }
+  const pageSettings = Object.keys(fields).filter((name) => !(name in homework));
+  assert.deepEqual(pageSettings, ['compare'], 'the only field that is not an option is a setting of the page');
+});
+
+test('links already shared keep working: the short parameter names', () => {
+  const search = '?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch&wd=0.001&schedule=cosine&other=1';
+  assert.deepEqual(settingsFromUrl({ search }), {
+    learningRate: '0.05',
+    batchSize: '128',
+    epochs: '3',
+    seed: '7',
+    softmax: 'batch',
+    weightDecay: '0.001',
+    schedule: 'cosine',
+  });
+  assert.deepEqual(settingsFromUrl({ search: '?epochs=4' }), { epochs: '4' }, 'what it does not name is left out');
+});
+
+test('presets fill the form as typed: a 32-bit rate in its shortest decimal', () => {
+  const { homework, best } = presets();
+  assert.equal(fieldText(homework.learningRate), '0.1');
+  assert.equal(fieldText(best.learningRate), '0.5');
+  assert.equal(fieldText(Math.fround(0.001)), '0.001');
+  assert.equal(fieldText(3e38), '3e+38');
+  assert.equal(fieldText(256), '256');
+  assert.equal(fieldText(2 ** 53 - 1), '9007199254740991', 'a whole number (a seed) is kept to the last digit');
+  assert.equal(fieldText('cosine'), 'cosine');
+});

@@ -1,0 +1,72 @@
+// The training settings form: read and validate it into the options `Trainer.fromNpz` takes, fill it from a
+// preset, and lock it while a run uses it. The options and their defaults come from the core (`presets()`);
+// the `compare` box is a setting of the page, not an option.
+
+/**
+ * A value as a field shows it. The core keeps rates as 32-bit floats, so a preset's 0.1 comes back as
+ * 0.10000000149011612: a fraction is shown in the fewest digits that give the same 32-bit float.
+ */
+export function fieldText(value) {
+  if (typeof value !== 'number' || Number.isInteger(value)) return String(value);
+  for (let digits = 1; digits < 17; digits += 1) {
+    const short = Number(value.toPrecision(digits));
+    if (Math.fround(short) === Math.fround(value)) return String(short);
+  }
+  return String(value);
+}
+
+export class SettingsForm {
+  /** @param {HTMLFormElement} form with a field named after each option, and preset buttons (`data-preset`) */
+  constructor(form) {
+    this.form = form;
+    this.presets = null;
+  }
+
+  /**
+   * Takes the core's presets ({ homework, best }): the preset buttons fill the form with them, and the types
+   * of their values say which fields hold numbers.
+   */
+  usePresets(presets) {
+    this.presets = presets;
+    for (const button of this.form.querySelectorAll('[data-preset]')) {
+      button.addEventListener('click', () => {
+        this.write(presets[button.dataset.preset]);
+        this.form.dispatchEvent(new Event('input')); // as if typed, so what follows the form (the address) does
+      });
+    }
+  }
+
+  /** Whether compare mode is on: also train the other softmax alongside. */
+  get compare() {
+    return this.form.elements.compare.checked;
+  }
+
+  /** The form's options, or `{ error, input }` naming the first invalid field in words. */
+  read() {
+    if (!this.presets) return { error: 'The page is still loading.' };
+    for (const input of this.form.querySelectorAll('input')) {
+      if (!input.checkValidity()) {
+        const label = input.closest('label')?.firstChild?.textContent.trim() ?? input.name;
+        return { error: `${label}: ${input.validationMessage}`, input };
+      }
+    }
+    const options = {};
+    for (const [name, value] of Object.entries(this.presets.homework)) {
+      const field = this.form.elements[name].value;
+      options[name] = typeof value === 'number' ? Number(field) : field;
+    }
+    return { options };
+  }
+
+  /** Puts values (options, or the address's strings) into the fields of the same names. */
+  write(values) {
+    for (const [name, value] of Object.entries(values)) {
+      if (this.form.elements[name]) this.form.elements[name].value = fieldText(value);
+    }
+  }
+
+  /** Enables or disables every field, so settings cannot change under a running training. */
+  lock(locked) {
+    for (const element of this.form.elements) element.disabled = locked;
+  }
+}

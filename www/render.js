@@ -1,0 +1,102 @@
+// Draws the session's state into the views. What changed is drawn at once, except while training runs: then
+// every change of the page costs a repaint that the training would otherwise use, so the figures are drawn
+// at most every VIEW_REFRESH_MS, and the weights and the test results only while on screen, at their own
+// pace (and at once when they come into view).
+import { watchInView } from './dom/in-view.js';
+import { isTrained } from './session/state.js';
+
+const VIEW_REFRESH_MS = 100;
+const WEIGHTS_REFRESH_MS = 250;
+const RESULTS_REFRESH_MS = 1000;
+
+/** A clock for a pace: calling it says whether `ms` have passed since it last said yes. */
+function every(ms) {
+  let last = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - last < ms) return false;
+    last = now;
+    return true;
+  };
+}
+
+export class PageRenderer {
+  /**
+   * @param {object} views `training`, `data`, `charts`, `prediction`, `weights`, `results`, and `settings`
+   *   (the form, locked while training runs)
+   * @param {object} model the session, asked for what is drawn from the model (predictions, weights, test
+   *   results)
+   * @param {object} panels the `weights` and `results` panels (elements)
+   */
+  constructor(views, model, panels) {
+    this.views = views;
+    this.model = model;
+    this.panels = panels;
+    this.state = null;
+    this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
+    // What was drawn last: the digit, and the model's revision each figure shows.
+    this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
+    this.onScreen = watchInView([panels.weights, panels.results], (panel) => {
+      if (this.state?.phase !== 'running') return;
+      if (panel === panels.results) this.drawResults(this.state);
+      else this.drawWeights(this.state);
+    });
+  }
+
+  render(state) {
+    this.state = state;
+    const { training, data, charts, settings } = this.views;
+    const running = state.phase === 'running';
+    training.showPhase(state.phase, isTrained(state));
+    if (this.drawn.running !== running) settings.lock(running);
+    this.drawn.running = running;
+    data.show(state.data?.name, state.info);
+    data.showError(state.dataError);
+    training.showMessages({ error: state.trainError, notice: state.notice, comparison: state.comparison });
+    const refresh = !running || this.due.view();
+    if (refresh) {
+      training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
+      const { testAccuracy, trainAccuracy, samplesPerSecond } = state;
+      training.showFigures({ testAccuracy, trainAccuracy, loss: state.progress?.loss, samplesPerSecond });
+      charts.show(state.curves);
+    }
+    if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);
+    if (!running || (this.onScreen.isInView(this.panels.weights) && this.due.weights())) this.drawWeights(state);
+    if (!running || (this.onScreen.isInView(this.panels.results) && this.due.results())) this.drawResults(state);
+  }
+
+  /** Classifies the digit in the prediction panel with the current model. */
+  drawPrediction(state) {
+    const { digit, info } = state;
+    this.drawn.digit = digit;
+    const { pixels, source } = digit;
+    if (pixels && info && pixels.length !== info.features) {
+      const note = `The pad draws 28×28 digits, but this data set's images have ${info.features} pixels.`;
+      this.views.prediction.show(null, null, false, note);
+      return;
+    }
+    const probabilities = pixels && this.model.predict(pixels);
+    this.views.prediction.show(pixels, probabilities ?? null, isTrained(state), source);
+  }
+
+  drawWeights(state) {
+    if (!state.trainer || this.drawn.weights === state.revision) return;
+    const weights = this.model.weights();
+    if (!weights) return;
+    this.drawn.weights = state.revision;
+    this.views.weights.show(weights, state.info.imageShape);
+  }
+
+  /** The confusion matrix and the mistakes gallery of a trained model; a placeholder before. */
+  drawResults(state) {
+    if (this.drawn.results === state.revision) return;
+    this.drawn.results = state.revision;
+    if (!isTrained(state)) {
+      this.views.results.clear();
+      return;
+    }
+    const results = this.model.testResults();
+    const imageOf = (index) => this.model.testImage(index);
+    if (results) this.views.results.show(results.predictions, results.labels, imageOf, state.info.imageShape);
+  }
+}

@@ -1,0 +1,321 @@
+// The session: the data set and the trainer in use, their runs, saved and kept models, and what the page
+// does when the core fails. It owns all the page's state (state.js) and never touches the page: every
+// change goes through `update`, which hands the state to the `render` callback it was given.
+import { isRefusal, messageOf } from '../core.js';
+import { comparisonText, importedText } from '../page-text.js';
+import { Curves } from './curves.js';
+import { forgetModel, keepModel, keptModel } from './model-store.js';
+import { initialState } from './state.js';
+import { Divergence, TrainingLoop } from './training-loop.js';
+
+/** Whether two sets of options train alike. */
+const sameOptions = (a, b) => Boolean(b) && Object.keys(a).every((name) => a[name] === b[name]);
+
+export class Session {
+  /** @param {(state: object) => void} render draws the state; called after every change */
+  constructor(render) {
+    this.render = render;
+    this.core = null;
+    this.state = initialState();
+  }
+
+  /** The one way the state changes: merges `changes` into it, then draws it. */
+  update(changes) {
+    Object.assign(this.state, changes);
+    this.render(this.state);
+  }
+
+  /**
+   * Calls the core. A refusal (the core's FileError, ConfigError, DrawingError or InputError) is thrown on
+   * for the caller to show; anything else is the core failing, and gives undefined while the page restarts
+   * it, as does every call until then.
+   */
+  guard(call) {
+    if (this.state.failure) return undefined;
+    try {
+      return call();
+    } catch (error) {
+      if (isRefusal(error)) throw error;
+      this.coreFailed(error);
+      return undefined;
+    }
+  }
+
+  /** Calls the run's trainer through `guard`: undefined while there is none. */
+  read(call) {
+    const { trainer } = this.state;
+    return trainer ? this.guard(() => call(trainer)) : undefined;
+  }
+
+  /** Notes the core's failure; the restart comes once the task that met it has ended. */
+  coreFailed(error) {
+    if (this.state.failure) return;
+    this.update({ failure: error });
+    queueMicrotask(() => this.recover());
+  }
+
+  /**
+   * Replaces the broken trainer with a fresh one on the same data, brings back the kept model if there is
+   * one, and says what happened.
+   */
+  recover() {
+    const { failure, data, options, loop, twin } = this.state;
+    loop?.pause();
+    try {
+      twin?.free();
+    } catch {
+      // broken too
+    }
+    // The broken trainer is dropped, not freed: it cannot be used at all.
+    this.update({ trainer: null, twin: null, loop: null, failure: null });
+    if (!data) {
+      this.update({ failure, dataError: `The demo could not start: ${messageOf(failure)}` });
+      return;
+    }
+    let trainer;
+    try {
+      trainer = this.core.Trainer.fromNpz(data.bytes, options); // not guarded: failing again, the page gives up
+    } catch (again) {
+      this.update({
+        failure: again,
+        phase: 'loading', // nothing left to train or reset
+        trainError: `The model stopped working and could not be restarted: ${messageOf(again)}. Reload the page.`,
+      });
+      return;
+    }
+    this.adopt(trainer, options);
+    this.restoreKeptModel(); // should the kept model break the core again, it is forgotten and this runs again
+    this.update({
+      trainError: `The model stopped working (${messageOf(failure)}). The page started it again on the same data.`,
+    });
+  }
+
+  /** Starts on `data` (the bundled data set) with `options`, and brings back the kept model. */
+  start(core, data, options) {
+    this.core = core;
+    if (!this.useData(data, options)) return false;
+    this.restoreKeptModel();
+    return true;
+  }
+
+  /** A file picked or dropped as data: a saved model is loaded as a model, anything else as a data set. */
+  openFile(file, options) {
+    const kind = this.guard(() => this.core.fileKind(file.bytes));
+    if (kind === 'model') this.importModel(file.bytes, file.name, 'dataError');
+    else if (kind !== undefined) this.useData(file, options);
+  }
+
+  /** Takes a data set ({ name, bytes }); a refused file leaves the data and the model as they were. */
+  useData(data, options) {
+    let trainer;
+    try {
+      trainer = this.guard(() => this.core.Trainer.fromNpz(data.bytes, options));
+    } catch (refusal) {
+      this.update({ dataError: `${data.name} was not loaded. ${messageOf(refusal)}` });
+      return false;
+    }
+    const info = trainer && this.guard(() => trainer.datasetInfo());
+    if (!info) return false;
+    this.adopt(trainer, options, { data, info, dataError: '' });
+    return true;
+  }
+
+  /** Takes `trainer` (a new one, or the current one restarted) made with `options` as the run. */
+  adopt(trainer, options, changes = {}) {
+    const { loop, twin, trainer: previous } = this.state;
+    loop?.pause();
+    if (previous && previous !== trainer) this.guard(() => previous.free());
+    if (twin) this.guard(() => twin.free());
+    const progress = this.guard(() => trainer.progress());
+    if (!progress) return;
+    this.update({
+      ...changes,
+      phase: 'ready',
+      trainer,
+      options,
+      twin: null,
+      loop: null,
+      progress: null,
+      imported: false,
+      revision: this.state.revision + 1,
+      testAccuracy: undefined,
+      trainAccuracy: undefined,
+      samplesPerSecond: 0,
+      curves: new Curves(progress.batchesPerEpoch, options.epochs),
+      notice: '',
+      comparison: '',
+    });
+  }
+
+  /**
+   * Loads a model file (from `exportNpz`) into the current run; false when it is refused, which leaves
+   * everything as it was and says why in `errorKey` ('dataError' or 'trainError'; none to stay quiet).
+   */
+  importModel(bytes, name, errorKey) {
+    let saved;
+    try {
+      saved = this.read((trainer) => trainer.importNpz(bytes)); // checks the whole file before it replaces the model
+    } catch (refusal) {
+      if (errorKey) this.update({ [errorKey]: `${name} was not loaded. ${messageOf(refusal)}` });
+      return false;
+    }
+    if (!saved) return false;
+    this.adopt(this.state.trainer, this.state.options);
+    const evaluation = this.read((trainer) => trainer.evaluate());
+    if (!evaluation) return false;
+    this.update({
+      ...(errorKey && { [errorKey]: '' }),
+      imported: true,
+      revision: this.state.revision + 1,
+      testAccuracy: evaluation.testAccuracy,
+      trainAccuracy: evaluation.trainAccuracy,
+      notice: importedText(name, saved.config, evaluation.testAccuracy),
+    });
+    return true;
+  }
+
+  /** Brings back the model trained in this browser last time, if it fits the data in use. */
+  restoreKeptModel() {
+    const kept = keptModel();
+    const { data, info } = this.state;
+    if (!kept || kept.dataName !== data.name || kept.features !== info.features) return;
+    if (!this.importModel(kept.npz, 'the model you trained last time')) forgetModel();
+  }
+
+  /**
+   * A fresh, untrained run with `options`; false when they are refused. An untouched trainer made with the
+   * same options is reused unless `force` is set.
+   */
+  freshRun(options, force = false) {
+    const { phase, progress, imported, trainer } = this.state;
+    if (!trainer) return false;
+    const untouched = phase === 'ready' && !progress && !imported && sameOptions(options, this.state.options);
+    if (untouched && !force) return true;
+    try {
+      this.guard(() => trainer.restart(options)); // the same data, decoded once
+    } catch (refusal) {
+      this.update({ trainError: messageOf(refusal) });
+      return false;
+    }
+    if (this.state.failure) return false; // the core failed: the page is restarting it
+    this.adopt(trainer, options);
+    return true;
+  }
+
+  /** Back to an untrained model with `options`; a deliberate reset also forgets the kept model. */
+  reset(options) {
+    if (this.freshRun(options, true)) forgetModel();
+  }
+
+  /** Trains a fresh run with `options`; with `compare`, the other softmax trains alongside on the same batches. */
+  train(options, compare) {
+    if (!this.freshRun(options)) return;
+    const { trainer, data } = this.state;
+    let twin = null;
+    if (compare) {
+      const softmax = options.softmax === 'row' ? 'batch' : 'row';
+      twin = this.guard(() => this.core.Trainer.fromNpz(data.bytes, { ...options, softmax }));
+      if (!twin) return;
+    }
+    const curves = new Curves(this.state.curves.batchesPerEpoch, options.epochs, compare);
+    const loop = this.guard(() => new TrainingLoop(trainer, this.loopHandlers(curves, options), twin));
+    if (!loop) return;
+    this.update({ phase: 'running', loop, twin, curves });
+    this.guard(() => loop.start(options));
+  }
+
+  /** What the session does as the loop trains: it keeps the figures and curves, then the finished model. */
+  loopHandlers(curves, options) {
+    return {
+      onBatches: (report, samplesPerSecond, twinReport) => {
+        const epochAccuracy = curves.addBatches(report.batchLosses, report.batchAccuracies, twinReport?.batchLosses);
+        this.update({
+          progress: report,
+          samplesPerSecond,
+          revision: this.state.revision + 1,
+          ...(epochAccuracy !== undefined && { trainAccuracy: epochAccuracy }),
+        });
+      },
+      onEvaluation: (result, twin) => {
+        curves.addEvaluation(result, twin);
+        const [row, batch] = options.softmax === 'row' ? [result, twin] : [twin, result];
+        this.update({
+          testAccuracy: result.testAccuracy,
+          ...(Number.isFinite(result.trainAccuracy) && { trainAccuracy: result.trainAccuracy }),
+          ...(twin && { comparison: comparisonText(row, batch) }),
+        });
+      },
+      onFinish: () => {
+        this.update({ phase: 'done' });
+        this.keepFinishedModel();
+      },
+      onError: (error) => {
+        if (!(error instanceof Divergence) && !isRefusal(error)) {
+          this.coreFailed(error);
+          return;
+        }
+        this.update({ phase: 'done', trainError: `Training stopped: ${error.message}` });
+      },
+    };
+  }
+
+  /** Keeps the finished model for the next visit, once the finished page is on screen (storage can take a frame). */
+  keepFinishedModel() {
+    const { data, info, testAccuracy } = this.state;
+    const npz = this.read((trainer) => trainer.exportNpz(testAccuracy));
+    if (!npz) return;
+    setTimeout(() => {
+      if (!keepModel(npz, { dataName: data.name, features: info.features, testAccuracy })) {
+        this.update({ notice: 'This browser would not keep the model; save it as a file to keep it.' });
+      }
+    });
+  }
+
+  togglePause() {
+    const { phase, loop } = this.state;
+    if (phase === 'running') {
+      loop.pause();
+      this.update({ phase: 'paused' });
+    } else if (phase === 'paused') {
+      this.update({ phase: 'running' });
+      loop.resume();
+    }
+  }
+
+  /** The model as an .npz file's bytes (with its test accuracy when known). */
+  exportModel() {
+    return this.read((trainer) => trainer.exportNpz(this.state.testAccuracy));
+  }
+
+  /** Shows `digit` ({ pixels, source }) in the prediction panel. */
+  showDigit(digit) {
+    this.update({ digit });
+  }
+
+  /** The drawing pad's RGBA `image` as the model's input (undefined for a blank pad); throws a DrawingError. */
+  preprocess(image) {
+    return this.core && this.guard(() => this.core.preprocessDigit(image.data, image.width, image.height));
+  }
+
+  /** The 10 class probabilities of `pixels` under the current model. */
+  predict(pixels) {
+    return this.read((trainer) => trainer.predict(pixels));
+  }
+
+  /** The model's weights, K×(D+1) row-major, first column the bias. */
+  weights() {
+    return this.read((trainer) => trainer.weights());
+  }
+
+  /** The model's reading of every test sample: { predictions, labels }. */
+  testResults() {
+    const predictions = this.read((trainer) => trainer.testPredictions());
+    const labels = this.read((trainer) => trainer.testLabels());
+    return predictions && labels && { predictions, labels };
+  }
+
+  /** The pixels of test sample `index`. */
+  testImage(index) {
+    return this.read((trainer) => trainer.testImage(index));
+  }
+}

@@ -1,0 +1,32 @@
+// The session's state: the one object everything the page shows is drawn from. Only `Session.update`
+// changes it, and every change is drawn at once (render.js paces what is costly while training runs).
+import { Curves } from './curves.js';
+
+/** The state before the core and the bundled data have loaded. */
+export function initialState() {
+  return {
+    phase: 'loading', // loading | ready | running | paused | done
+    data: null, // { name, bytes } of the data set in use
+    info: null, // what the data set holds (the trainer's datasetInfo())
+    options: null, // the options the run was made with: { learningRate, batchSize, epochs, ... }
+    trainer: null, // the wasm Trainer of the run
+    twin: null, // in compare mode, a Trainer with the other softmax on the same batches
+    loop: null, // the TrainingLoop driving the run, once it has started
+    progress: null, // the trainer's last step report; null until the run starts
+    imported: false, // whether the model was loaded from a file rather than trained
+    revision: 0, // counts changes of the model, so that what is drawn from it is redrawn only when it changed
+    testAccuracy: undefined,
+    trainAccuracy: undefined, // the last epoch's mean over its batches, then the whole set's at the end
+    samplesPerSecond: 0,
+    curves: new Curves(1, 1), // the learning curves' points
+    digit: { pixels: null, source: '' }, // what the prediction panel classifies (see input/digit-input.js)
+    dataError: '', // why a file was not loaded
+    trainError: '', // why training or the model stopped
+    notice: '', // what happened to the model (loaded, not kept, a link copied)
+    comparison: '', // what compare mode found
+    failure: null, // an error of the core, until the page has restarted it
+  };
+}
+
+/** Whether the run's model has learned anything: trained for a batch or more, or loaded from a file. */
+export const isTrained = (state) => state.imported || Boolean(state.progress && state.progress.totalBatches > 0);

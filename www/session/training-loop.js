@@ -1,0 +1,220 @@
+// Drives the trainer in requestAnimationFrame chunks, so the page stays responsive while it learns.
+//
+// requestAnimationFrame paces the work: the loop trains only while the page draws frames (so it stops when
+// the tab is hidden), and each frame starts a chunk of training. A chunk is a task posted through a
+// MessageChannel that trains until just past the moment the next frame is due; by then the browser has
+// queued that frame's rendering, which it runs as soon as the chunk ends, so no time is lost waiting for it.
+// If the frame has not come yet, short slices (a millisecond) follow until it does: the frame waits at
+// most one of them. Should a frame be late all the same (a browser that would run a slice before its
+// rendering), chunks stop earlier: the allowance past the due time shrinks with every late frame, down to
+// a margin before it, and grows back slowly while frames keep time.
+//
+// The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
+// of what a batch costs.
+//
+// The test set is scored before training and at epoch ends: every epoch for the first epochs of short runs
+// (whose points the chart shows apart), then at most five times a second (with the bundled data an epoch
+// takes a few milliseconds: scoring every one would cost more than a chart can show), and within long
+// epochs every quarter epoch. Each of these scores the whole test set at once (about a millisecond for
+// 2,000 digits). The final model is also scored on the training set, in slices, as that set can be large.
+
+const PAST_DUE_MS = 1;
+const SHORT_SLICE_MS = 1;
+const ALLOWANCE_STEP_MS = 0.05;
+const LATE_FRAME_CUT_MS = 1;
+const EVERY_EPOCH_UNTIL = 20;
+const EVERY_EPOCH_RUNS_UP_TO = 60;
+const MIN_EVALUATION_GAP_MS = 200;
+const QUARTER_EVALUATION_GAP_MS = 250;
+const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
+const WHOLE_SET = 1_000_000_000;
+
+/** Why a run stopped when its loss overflowed (given to `onError`): the core's advice. */
+export class Divergence extends Error {
+  name = 'Divergence';
+}
+
+export class TrainingLoop {
+  /**
+   * @param {object} trainer a wasm `Trainer`
+   * @param {object} handlers `onBatches(report, samplesPerSecond, twinReport)` with the trainer's step
+   *   report, `onEvaluation(result, twinResult)`, `onFinish()`, `onError(error)` with what the trainer
+   *   threw or a `Divergence`
+   * @param {object|null} twin a second `Trainer` with the same data, seed and batch size (so the same
+   *   batches) stepped alongside, for comparison; its results go to the handlers too
+   */
+  constructor(trainer, handlers, twin = null) {
+    this.trainer = trainer;
+    this.twin = twin;
+    this.handlers = handlers;
+    this.running = false;
+    this.frame = 0;
+    this.chunkQueued = false;
+    this.period = 1000 / 60;
+    this.lastFrameAt = 0;
+    this.frameDueBy = 0;
+    this.recentIntervals = [];
+    // How long after the next frame's due time training may go on: a chunk ends PAST_DUE_MS after it, and
+    // short slices go on until the frame comes or this allowance runs out. Late frames make it smaller,
+    // down to half a period before the due time.
+    this.allowance = this.period / 2;
+    this.channel = new MessageChannel();
+    this.channel.port1.onmessage = () => this.chunk();
+    this.msPerSample = 0.001;
+    this.progress = trainer.progress();
+    this.finalEvaluation = false;
+    this.lastEvaluationAt = 0;
+    this.nextQuarterAt = 0;
+    this.trainedSamples = 0;
+    this.batchSize = 0;
+    this.epochs = 0;
+    // Where the time goes: counts, and totals in milliseconds (the speed shown is from trainMs; the rest is
+    // for the benchmark, bench/run.mjs).
+    this.stats = { frames: 0, lateFrames: 0, chunks: 0, workMs: 0, trainMs: 0, evaluateMs: 0 };
+  }
+
+  get finished() {
+    return this.progress.done && !this.finalEvaluation;
+  }
+
+  /** Starts a run of `epochs` epochs of batches of `batchSize` samples (the trainer's settings). */
+  start({ batchSize, epochs }) {
+    this.batchSize = batchSize;
+    this.epochs = epochs;
+    this.evaluateTestSet(); // the untrained model: where the curves start
+    this.resume();
+  }
+
+  pause() {
+    this.running = false;
+    cancelAnimationFrame(this.frame);
+  }
+
+  resume() {
+    if (this.running || this.finished) return;
+    this.running = true;
+    this.lastFrameAt = 0;
+    this.frameDueBy = performance.now() + this.period;
+    this.frame = requestAnimationFrame((now) => this.tick(now));
+    this.queueChunk(); // no need to wait for the first frame
+  }
+
+  /** Learns the display's period, and from late frames how long past a frame's due time training may go. */
+  adapt(now) {
+    const interval = now - this.lastFrameAt;
+    this.lastFrameAt = now;
+    this.frameDueBy = now + this.period;
+    if (interval <= 0 || interval > 100) return; // the first frame, or back from a pause or a hidden tab
+    this.recentIntervals.push(interval);
+    if (this.recentIntervals.length > 60) this.recentIntervals.shift();
+    this.period = Math.max(4, Math.min(...this.recentIntervals));
+    const late = interval > this.period * 1.25;
+    this.stats.lateFrames += late ? 1 : 0;
+    const allowance = this.allowance + (late ? -LATE_FRAME_CUT_MS : ALLOWANCE_STEP_MS);
+    this.allowance = Math.max(-this.period / 2, Math.min(this.period / 2, allowance));
+  }
+
+  tick(now) {
+    if (!this.running) return;
+    this.stats.frames += 1;
+    this.adapt(now);
+    this.frame = requestAnimationFrame((next) => this.tick(next));
+    this.queueChunk();
+  }
+
+  /** Posts the next chunk of work, unless one is already waiting (so there is only ever one). */
+  queueChunk() {
+    if (this.chunkQueued) return;
+    this.chunkQueued = true;
+    this.channel.port2.postMessage(null);
+  }
+
+  /**
+   * Trains until just past the next frame's due time (or a short slice, when that has passed), then goes
+   * on with another slice unless the allowance is spent, in which case the next frame restarts the work.
+   */
+  chunk() {
+    this.chunkQueued = false;
+    if (!this.running) return;
+    const started = performance.now();
+    this.stats.firstChunkAt ??= started;
+    const deadline = Math.max(started + SHORT_SLICE_MS, this.frameDueBy + Math.min(PAST_DUE_MS, this.allowance));
+    try {
+      if (!this.progress.done) this.train(deadline);
+      if (this.finalEvaluation) this.continueFinalEvaluation(deadline);
+    } catch (error) {
+      this.pause();
+      this.handlers.onError(error);
+      return;
+    }
+    const ended = performance.now();
+    this.stats.chunks += 1;
+    this.stats.workMs += ended - started;
+    this.stats.longestChunkMs = Math.max(this.stats.longestChunkMs ?? 0, ended - started);
+    if (this.finished) {
+      this.pause();
+      this.handlers.onFinish();
+    } else if (ended < this.frameDueBy + this.allowance) {
+      this.queueChunk();
+    }
+  }
+
+  /** Whether the end of the current epoch should be scored. */
+  wantsEpochEvaluation() {
+    const early = this.progress.epoch < EVERY_EPOCH_UNTIL && this.epochs <= EVERY_EPOCH_RUNS_UP_TO;
+    return early || performance.now() - this.lastEvaluationAt >= MIN_EVALUATION_GAP_MS;
+  }
+
+  /** Runs batches until `deadline` (at least one), stopping at epoch ends that are to be scored. */
+  train(deadline) {
+    for (let first = true; !this.progress.done; first = false) {
+      if (!first && performance.now() >= deadline) break;
+      const started = performance.now();
+      const report = this.trainer.stepUntil(deadline, this.wantsEpochEvaluation());
+      const ran = report.batchLosses.length;
+      const twinReport = this.twin?.step(ran); // the same batches, as it has the same data, seed and batch size
+      this.stats.trainMs += performance.now() - started;
+      this.trainedSamples += ran * this.batchSize;
+      this.progress = report;
+      this.handlers.onBatches(report, (this.trainedSamples / Math.max(this.stats.trainMs, 1e-3)) * 1000, twinReport);
+      if (report.diverged) throw new Divergence(report.divergence);
+      if (report.done) {
+        this.stats.trainedAt = performance.now();
+        this.finalEvaluation = true;
+      } else if (report.epochEnded ? this.wantsEpochEvaluation() : this.quarterDue(report)) {
+        this.evaluateTestSet();
+      }
+    }
+  }
+
+  quarterDue(progress) {
+    const quarter = Math.max(1, Math.round(progress.batchesPerEpoch / 4));
+    if (progress.totalBatches < this.nextQuarterAt) return false;
+    this.nextQuarterAt = progress.totalBatches + quarter;
+    return performance.now() - this.lastEvaluationAt >= QUARTER_EVALUATION_GAP_MS;
+  }
+
+  /** Scores the whole test set now. */
+  evaluateTestSet() {
+    const started = performance.now();
+    this.lastEvaluationAt = started;
+    const twin = this.twin?.evaluateStep(WHOLE_SET, false);
+    this.handlers.onEvaluation(this.trainer.evaluateStep(WHOLE_SET, false), twin);
+    this.stats.evaluateMs += performance.now() - started;
+  }
+
+  /** Scores the final model on the test and training sets, a slice per chunk. */
+  continueFinalEvaluation(deadline) {
+    const started = performance.now();
+    const samples = Math.max(256, Math.floor(Math.max(0.5, deadline - started) / this.msPerSample));
+    const result = this.trainer.evaluateStep(samples, true);
+    const elapsed = performance.now() - started;
+    this.stats.evaluateMs += elapsed;
+    if (result === undefined) {
+      this.msPerSample += (1 - FORGETTING) * (Math.max(elapsed, 0.1) / samples - this.msPerSample);
+      return;
+    }
+    this.finalEvaluation = false;
+    this.handlers.onEvaluation(result, this.twin?.evaluateStep(WHOLE_SET, false));
+  }
+}

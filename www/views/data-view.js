@@ -1,0 +1,46 @@
+// The data panel: what the data set in use holds (sizes, image shape, training samples per digit), what
+// the core noticed about it, and why a file was not loaded.
+import { showText } from '../dom/show-text.js';
+
+export class DataView {
+  /** @param {object} elements `summary`, `counts` (the bars), `notice`, `error` */
+  constructor(elements) {
+    this.elements = elements;
+    this.info = null;
+  }
+
+  /** Shows data set `name`, which holds `info` (the trainer's `datasetInfo()`); nothing before one is loaded. */
+  show(name, info) {
+    if (!info || info === this.info) return;
+    this.info = info;
+    const { summary, counts: bars, notice } = this.elements;
+    const shape = info.imageShape ? `${info.imageShape[0]}×${info.imageShape[1]}` : `${info.features} pixels`;
+    summary.textContent =
+      `${name}: ${info.trainSamples.toLocaleString('en')} training and ` +
+      `${info.testSamples.toLocaleString('en')} test images of ${shape}.`;
+    const counts = info.trainClassCounts;
+    const most = Math.max(...counts, 1);
+    bars.replaceChildren(
+      ...counts.map((count, digit) => {
+        const column = document.createElement('div');
+        column.className = 'count';
+        column.title = `${count} training images of ${digit}`;
+        const bar = document.createElement('span');
+        bar.className = 'count-bar';
+        bar.style.height = `${Math.round((count / most) * 100)}%`;
+        const label = document.createElement('span');
+        label.className = 'count-label';
+        label.textContent = String(digit);
+        column.append(bar, label);
+        return column;
+      }),
+    );
+    bars.setAttribute('aria-label', `Training images per digit: ${counts.map((c, d) => `${d}: ${c}`).join(', ')}`);
+    showText(notice, info.notices.join(' '));
+  }
+
+  /** Why the last file was not loaded; empty hides the line. */
+  showError(message) {
+    showText(this.elements.error, message);
+  }
+}

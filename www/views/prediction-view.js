@@ -1,0 +1,87 @@
+// Shows what the model thinks of a drawing: the top digit, ten probability bars and the 28×28 input.
+import { showText } from '../dom/show-text.js';
+
+export class PredictionView {
+  constructor({ text, source, bars, seen }) {
+    this.text = text;
+    this.source = source;
+    this.seenContext = seen.getContext('2d');
+    this.seenImage = this.seenContext.createImageData(28, 28);
+    this.bars = [];
+    this.values = [];
+    bars.replaceChildren(
+      ...Array.from({ length: 10 }, (_, digit) => {
+        const item = document.createElement('li');
+        const label = document.createElement('span');
+        label.className = 'digit';
+        label.textContent = String(digit);
+        const track = document.createElement('span');
+        track.className = 'track';
+        const bar = document.createElement('span');
+        bar.className = 'bar';
+        track.append(bar);
+        const value = document.createElement('span');
+        value.className = 'value';
+        item.append(label, track, value);
+        this.bars.push({ item, bar });
+        this.values.push(value);
+        return item;
+      }),
+    );
+    this.show(null, null, false);
+  }
+
+  /**
+   * @param {Float32Array|null} pixels the 784 pixels the model sees, or null when nothing is drawn
+   * @param {Float32Array|null} probabilities the 10 class probabilities
+   * @param {boolean} trained whether the model has learned anything yet
+   * @param {string} [source] where the digit comes from, when it is not the pad's drawing
+   */
+  show(pixels, probabilities, trained, source = '') {
+    // The page asks again at every refresh while training; an unchanged answer costs no repaint.
+    const shown = [pixels, probabilities && Array.from(probabilities).join(), trained, source];
+    if (this.shown?.every((part, i) => part === shown[i])) return;
+    this.shown = shown;
+    this.drawSeen(pixels);
+    showText(this.source, source);
+    if (!pixels || !probabilities) {
+      this.text.textContent = 'Draw a digit';
+      this.text.dataset.digit = '';
+      this.setBars(null, -1);
+      return;
+    }
+    let best = 0;
+    for (let k = 1; k < 10; k += 1) if (probabilities[k] > probabilities[best]) best = k;
+    const confidence = Math.round(probabilities[best] * 100);
+    if (trained) {
+      this.text.textContent = `It looks like a ${best} (${confidence} %)`;
+      this.text.dataset.digit = String(best);
+    } else {
+      this.text.textContent = 'The model is untrained: every digit is equally likely. Press Train first.';
+      this.text.dataset.digit = '';
+    }
+    this.setBars(probabilities, trained ? best : -1);
+  }
+
+  setBars(probabilities, best) {
+    this.bars.forEach(({ item, bar }, k) => {
+      const p = probabilities ? probabilities[k] : 0;
+      bar.style.width = `${(p * 100).toFixed(1)}%`;
+      item.classList.toggle('best', k === best);
+      this.values[k].textContent = probabilities ? `${(p * 100).toFixed(p < 0.1 ? 1 : 0)} %` : '';
+      item.setAttribute('aria-label', probabilities ? `${k}: ${(p * 100).toFixed(1)} percent` : `${k}`);
+    });
+  }
+
+  drawSeen(pixels) {
+    const data = this.seenImage.data;
+    for (let i = 0; i < 784; i += 1) {
+      const grey = pixels ? Math.round(pixels[i] * 255) : 0;
+      data[i * 4] = grey;
+      data[i * 4 + 1] = grey;
+      data[i * 4 + 2] = grey;
+      data[i * 4 + 3] = 255;
+    }
+    this.seenContext.putImageData(this.seenImage, 0, 0);
+  }
+}

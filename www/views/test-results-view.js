@@ -1,0 +1,93 @@
+// The test set's results: a confusion matrix and a gallery of the digits the model gets wrong.
+import { grey, pixelPicture } from '../dom/pixel-picture.js';
+
+const GALLERY_SIZE = 24;
+
+export class TestResultsView {
+  /**
+   * @param {object} elements `matrix` (a table), `gallery` (a list), `summary` (a paragraph)
+   * @param {(index: number, label: number) => void} onPick called with a test sample's index and true digit
+   *   when a mistake is chosen
+   */
+  constructor(elements, onPick) {
+    this.elements = elements;
+    this.onPick = onPick;
+    this.clear();
+  }
+
+  clear() {
+    this.elements.matrix.replaceChildren();
+    this.elements.gallery.replaceChildren();
+    this.pictures = new Map(); // test sample index → its picture: the gallery is redrawn every second
+    this.elements.summary.textContent = 'Train the model to see which digits it confuses.';
+  }
+
+  /**
+   * @param {Uint8Array} predictions the predicted digit of each test sample
+   * @param {Uint8Array} labels the true digits
+   * @param {(index: number) => Float32Array|undefined} imageOf a test sample's pixels (none: no picture)
+   * @param {[number, number] | undefined} imageShape
+   */
+  show(predictions, labels, imageOf, imageShape) {
+    const counts = Array.from({ length: 10 }, () => new Array(10).fill(0));
+    const mistakes = [];
+    labels.forEach((label, i) => {
+      counts[label][predictions[i]] += 1;
+      if (label !== predictions[i]) mistakes.push(i);
+    });
+    this.showMatrix(counts);
+    const shown = mistakes.slice(0, GALLERY_SIZE);
+    this.elements.summary.textContent =
+      `${mistakes.length} of ${labels.length} test digits are misread` +
+      (shown.length ? `; the first ${shown.length} are below. Choose one to see what the model thinks.` : '.');
+    this.elements.gallery.replaceChildren(
+      ...shown.map((index) => this.mistake(index, labels[index], predictions[index], imageOf, imageShape)),
+    );
+  }
+
+  showMatrix(counts) {
+    const { matrix } = this.elements;
+    const caption = document.createElement('caption');
+    caption.textContent = 'Rows: the true digit. Columns: what the model said.';
+    const head = document.createElement('tr');
+    head.append(document.createElement('th'));
+    for (let p = 0; p < 10; p += 1) head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: p }));
+    const rows = counts.map((row, truth) => {
+      const tr = document.createElement('tr');
+      tr.append(Object.assign(document.createElement('th'), { scope: 'row', textContent: truth }));
+      const total = Math.max(1, row.reduce((a, b) => a + b, 0));
+      row.forEach((count, predicted) => {
+        const cell = document.createElement('td');
+        cell.textContent = count ? String(count) : '';
+        const share = count / total;
+        cell.style.setProperty('--share', share.toFixed(3));
+        cell.className = predicted === truth ? 'hit' : 'miss';
+        if (share > 0.5) cell.classList.add('dark');
+        cell.title = `${count} test images of ${truth} read as ${predicted}`;
+        tr.append(cell);
+      });
+      return tr;
+    });
+    matrix.replaceChildren(caption, head, ...rows);
+  }
+
+  mistake(index, label, predicted, imageOf, imageShape) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'mistake';
+    button.dataset.index = String(index);
+    button.dataset.true = String(label);
+    button.dataset.predicted = String(predicted);
+    button.setAttribute('aria-label', `Test image ${index}: a ${label} read as a ${predicted}`);
+    if (imageShape && !this.pictures.has(index)) {
+      const pixels = imageOf(index);
+      if (pixels) this.pictures.set(index, pixelPicture(...imageShape, (i) => grey(pixels[i])));
+    }
+    if (this.pictures.has(index)) {
+      button.append(Object.assign(document.createElement('img'), { src: this.pictures.get(index), alt: '' }));
+    }
+    button.append(Object.assign(document.createElement('span'), { textContent: `${label} → ${predicted}` }));
+    button.addEventListener('click', () => this.onPick(index, label));
+    return button;
+  }
+}

@@ -1,0 +1,66 @@
+// The training panel: the buttons as the phase allows them, the progress bar and line, the figures (test and
+// train accuracy, batch loss, speed) and the lines that say what happened to the model.
+import { showText } from '../dom/show-text.js';
+import { compact, percent, progressText } from '../page-text.js';
+
+/** Shows a figure as text, and its exact value in `data-value` (for tests and assistive reading). */
+function setFigure(element, text, value) {
+  if (element.textContent !== text) element.textContent = text; // the same text again would still relayout
+  if (value === undefined) delete element.dataset.value;
+  else element.dataset.value = String(value);
+}
+
+export class TrainingView {
+  /**
+   * @param {object} elements `page` (gets `data-state`), `buttons` ({ train, pause, reset, save }),
+   *   `progress`, `progressText`, `figures` ({ testAccuracy, trainAccuracy, loss, speed }), `error`, `notice`,
+   *   `comparison`
+   */
+  constructor(elements) {
+    this.elements = elements;
+    this.shownPhase = '';
+  }
+
+  /** The buttons for `phase` (loading | ready | running | paused | done), given whether there is a model. */
+  showPhase(phase, trained) {
+    if (this.shownPhase === `${phase} ${trained}`) return;
+    this.shownPhase = `${phase} ${trained}`;
+    this.elements.page.dataset.state = phase;
+    const { train, pause, reset, save } = this.elements.buttons;
+    train.disabled = phase === 'loading' || phase === 'running';
+    train.textContent = phase === 'done' || phase === 'paused' ? 'Train again' : 'Train';
+    pause.disabled = phase !== 'running' && phase !== 'paused';
+    pause.textContent = phase === 'paused' ? 'Resume' : 'Pause';
+    pause.setAttribute('aria-pressed', String(phase === 'paused'));
+    reset.disabled = phase === 'loading' || (phase === 'ready' && !trained);
+    save.disabled = !trained || phase === 'running';
+  }
+
+  /** Where a run of `epochs` epochs is: `progress` is the trainer's, null before it starts. */
+  showProgress(phase, progress, epochs) {
+    const bar = this.elements.progress;
+    const total = progress ? progress.batchesPerEpoch * epochs : 1;
+    if (bar.max !== total) bar.max = total;
+    bar.value = progress ? progress.totalBatches : 0;
+    const text = progressText(phase, progress, epochs);
+    if (this.elements.progressText.textContent !== text) this.elements.progressText.textContent = text;
+  }
+
+  /** The run's figures; those not known yet show a dash. */
+  showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond }) {
+    const { figures } = this.elements;
+    const shown = (value, format) => (value === undefined || !Number.isFinite(value) ? '—' : format(value));
+    setFigure(figures.testAccuracy, shown(testAccuracy, percent), testAccuracy);
+    setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);
+    setFigure(figures.loss, shown(loss, (v) => v.toFixed(3)), loss);
+    const speed = samplesPerSecond || undefined;
+    setFigure(figures.speed, shown(speed, (v) => `${compact.format(v)} images/s`), speed);
+  }
+
+  /** The training's error, the model's notice and compare mode's result; an empty one is hidden. */
+  showMessages({ error, notice, comparison }) {
+    showText(this.elements.error, error);
+    showText(this.elements.notice, notice);
+    showText(this.elements.comparison, comparison);
+  }
+}
