@@ -44,13 +44,16 @@ struct Settings {
     /// "constant" or "cosine" (annealed to zero over the run).
     #[arg(long, default_value_t = TrainConfig::default().schedule)]
     schedule: Schedule,
+    /// Straighten slanted digits (deskew) before reading them, in training and after.
+    #[arg(long)]
+    deskew: bool,
 }
 
 impl From<Settings> for TrainConfig {
     // Written out field by field, so a setting added to TrainConfig does not compile until it has a flag.
     fn from(settings: Settings) -> TrainConfig {
-        let Settings { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule } = settings;
-        TrainConfig { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule }
+        let Settings { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule, deskew } = settings;
+        TrainConfig { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule, deskew }
     }
 }
 
@@ -139,7 +142,9 @@ mod tests {
     #[test]
     fn flags_parse_into_the_settings_and_leave_out_the_defaults() {
         assert_eq!(TrainConfig::from(parse(&[]).unwrap().settings), TrainConfig::default());
-        let cli = parse(&["--lr", "0.5", "--batch", "64", "--epochs", "30", "--schedule", "cosine", "--json"]).unwrap();
+        let cli =
+            parse(&["--lr", "0.5", "--batch", "64", "--epochs", "30", "--schedule", "cosine", "--deskew", "--json"])
+                .unwrap();
         assert!(cli.json);
         assert_eq!(TrainConfig::from(cli.settings), TrainConfig { seed: 0, ..TrainConfig::best() });
         let long =

@@ -86,6 +86,8 @@ pub enum ConfigError {
     WeightDecay(String),
     #[error("The seed must be at most {max} (2^53, the largest whole number JavaScript counts exactly), not {seed}")]
     SeedTooLarge { seed: u64, max: u64 },
+    #[error("Deskewing straightens square images, but these samples are {features} pixels that are not one")]
+    DeskewNeedsSquareImages { features: usize },
     #[error("Epoch {epoch} has {given} samples in its order but the training set has {samples}")]
     BadOrder { epoch: usize, given: usize, samples: usize },
 }
@@ -108,4 +110,8 @@ pub enum InputError {
     NonFinitePixel { index: usize, value: String },
     #[error("There is no test sample {index}; there are {samples}")]
     NoSuchTestSample { index: usize, samples: usize },
+    #[error("A digit's label must be a whole number from 0 to 9, not {0}")]
+    Label(String),
+    #[error("There is no correction {index}; there are {count}")]
+    NoSuchCorrection { index: usize, count: usize },
 }

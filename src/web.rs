@@ -8,8 +8,9 @@
 
 use crate::digit;
 use crate::error::Error;
+use crate::error::InputError;
 use crate::train::saved::{export_npz, import_npz, FileKind, SavedModel};
-use crate::train::{Evaluation, PendingEvaluation, StepReport, TrainConfig, Trainer};
+use crate::train::{Evaluation, Lesson, PendingEvaluation, StepReport, TrainConfig, Trainer};
 #[cfg(target_family = "wasm")]
 use wasm_bindgen::prelude::*;
 
@@ -60,17 +61,27 @@ impl WebTrainer {
     /// evaluation once every sample is scored, after which the next call takes a new snapshot.
     pub fn evaluate_slice(&mut self, max_samples: usize, include_train: bool) -> Option<Evaluation> {
         let pending = self.pending.get_or_insert_with(|| self.inner.start_evaluation(include_train));
-        let evaluation = pending.advance(self.inner.data(), max_samples);
+        let evaluation = pending.advance(self.inner.model_data(), max_samples);
         if evaluation.is_some() {
             self.pending = None;
         }
         evaluation
     }
 
+    /// Teaches the model that `pixels` is the digit `label` (a JS number, so checked to be a whole 0–9).
+    pub fn teach_digit(&mut self, pixels: &[f32], label: f64) -> Result<Lesson, Error> {
+        if !(label.fract() == 0.0 && (0.0..=9.0).contains(&label)) {
+            return Err(InputError::Label(label.to_string()).into());
+        }
+        Ok(self.inner.teach(pixels, label as u8)?)
+    }
+
     /// Replaces the model by one saved with `exportNpz` (a fresh run with those weights, nothing trained);
     /// the whole file is checked before anything changes.
     pub fn import(&mut self, bytes: &[u8]) -> Result<SavedModel, Error> {
         let saved = import_npz(bytes, self.inner.data().features)?;
+        // The corrections first: the run that begins with the model trains on them.
+        self.inner.set_corrections(saved.corrections.clone())?;
         self.inner.restart_with_model(saved.model.clone(), saved.config)?;
         self.pending = None;
         Ok(saved)
@@ -108,10 +119,46 @@ impl WebTrainer {
         Ok(self.inner.test_image(index as usize)?)
     }
 
-    /// The model and its settings as the bytes of an `.npz` that numpy reads (`np.load(f)["A"]`).
+    /// The image as the model reads it (straightened if it deskews): a `Float32Array` of D values.
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = modelInput))]
+    pub fn model_input(&self, pixels: &[f32]) -> Result<Vec<f32>, Error> {
+        self.inner.model().check_image(pixels)?;
+        Ok(self.inner.model().input(pixels).into_owned())
+    }
+
+    /// The digits of the visitor's corrections, oldest first: a `Uint8Array`.
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = correctionLabels))]
+    pub fn correction_labels(&self) -> Vec<u8> {
+        self.inner.corrections().iter().map(|correction| correction.label).collect()
+    }
+
+    /// Correction `index`'s drawing (D values in 0..1, as it was taught): a `Float32Array`.
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = correctionImage))]
+    pub fn correction_image(&self, index: u32) -> Result<Vec<f32>, Error> {
+        let corrections = self.inner.corrections();
+        let correction = corrections
+            .get(index as usize)
+            .ok_or(InputError::NoSuchCorrection { index: index as usize, count: corrections.len() })?;
+        Ok(correction.pixels.clone())
+    }
+
+    /// Forgets correction `index` (later runs do not train on it; the model keeps what it learned).
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = removeCorrection))]
+    pub fn remove_correction(&mut self, index: u32) -> Result<(), Error> {
+        Ok(self.inner.remove_correction(index as usize)?)
+    }
+
+    /// Forgets every correction.
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = clearCorrections))]
+    pub fn clear_corrections(&mut self) {
+        self.inner.set_corrections(Vec::new()).expect("no corrections always fit");
+    }
+
+    /// The model, its settings and the corrections as the bytes of an `.npz` that numpy reads
+    /// (`np.load(f)["A"]`).
     #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = exportNpz))]
     pub fn export_npz(&self, test_accuracy: Option<f32>) -> Vec<u8> {
-        export_npz(self.inner.model(), self.inner.config(), test_accuracy)
+        export_npz(self.inner.model(), self.inner.config(), test_accuracy, self.inner.corrections())
     }
 }
 
@@ -250,6 +297,20 @@ mod js {
         #[wasm_bindgen(js_name = importNpz)]
         pub fn import_npz(&mut self, bytes: &[u8]) -> Result<JsValue, Error> {
             Ok(to_js(&self.import(bytes)?))
+        }
+
+        /// Teaches the model that `pixels` (a `Float32Array` from `preprocessDigit`) is the digit `label`, at
+        /// once (a few milliseconds): `{ steps, learned, correctionsReadRight }`. Throws an `InputError` on a
+        /// wrong length, a non-finite pixel or a label that is not 0–9, and then changes nothing.
+        pub fn teach(&mut self, pixels: &[f32], label: f64) -> Result<JsValue, Error> {
+            Ok(to_js(&self.teach_digit(pixels, label)?))
+        }
+
+        /// Why the model reads `pixels` as it does: `{ predicted, runnerUp, forPredicted, forRunnerUp,
+        /// predictedBias, runnerUpBias, probabilities }`, the two `for…` arrays holding each pixel's
+        /// contribution `A[c, i] · x[i]` to that digit's score (on the image as the model reads it).
+        pub fn evidence(&self, pixels: &[f32]) -> Result<JsValue, Error> {
+            Ok(to_js(&self.inner.model().evidence(pixels)?))
         }
 
         /// What was loaded: sizes, image shape, class counts and any notices (e.g. rescaling).

@@ -201,6 +201,7 @@ fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
                     left: 20.0,
                     top: 30.0,
                     brush: brush_fraction * canvas as f32,
+                    slant: 0.0,
                 };
                 let rgba = draw(&pixels, drawing);
                 preprocess_digit(&rgba, canvas, canvas)

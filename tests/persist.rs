@@ -3,7 +3,7 @@
 use mnist_logreg::train::saved::{export_npz, import_npz};
 use mnist_logreg::{load_npz, FileError, Schedule, SoftmaxMode, TrainConfig, Trainer};
 use ndarray::{Array0, Array2};
-use ndarray_npy::NpzReader;
+use ndarray_npy::{NpzReader, NpzWriter};
 use std::io::Cursor;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -20,7 +20,7 @@ fn trained() -> Trainer {
 #[test]
 fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
     let trainer = trained();
-    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875));
+    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875), &[]);
     let mut npz = NpzReader::new(Cursor::new(bytes)).unwrap();
     let mut names = npz.names().unwrap();
     names.sort();
@@ -29,11 +29,14 @@ fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
         [
             "A",
             "batch_size",
+            "deskew",
             "epochs",
             "learning_rate",
             "schedule_cosine",
             "seed",
             "softmax_batch",
+            "taught_x",
+            "taught_y",
             "test_accuracy",
             "weight_decay"
         ]
@@ -48,7 +51,7 @@ fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
 #[test]
 fn an_exported_model_comes_back_identical() {
     let trainer = trained();
-    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875));
+    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875), &[]);
     let saved = import_npz(&bytes, 784).unwrap();
     assert_eq!(saved.model, *trainer.model());
     assert_eq!(saved.config, Some(*trainer.config()));
@@ -91,6 +94,7 @@ fn every_setting_survives_the_round_trip() {
         softmax: SoftmaxMode::Batch,
         weight_decay: 0.001,
         schedule: Schedule::Cosine,
+        deskew: true,
     };
     let defaults = serde_json::to_value(TrainConfig::default()).unwrap();
     let changed = serde_json::to_value(config).unwrap();
@@ -98,7 +102,7 @@ fn every_setting_survives_the_round_trip() {
         assert_ne!(&changed[name], value, "{name} is set away from its default");
     }
     let model = trained().model().clone();
-    let saved = import_npz(&export_npz(&model, &config, None), 784).unwrap();
+    let saved = import_npz(&export_npz(&model.deskewing(Some(28)), &config, None, &[]), 784).unwrap();
     assert_eq!(saved.config, Some(config));
     assert_eq!(saved.test_accuracy, None);
 }
@@ -119,7 +123,72 @@ fn a_loaded_model_keeps_its_own_settings_when_saved_again() {
     trainer.restart_with_model(saved.model.clone(), saved.config).unwrap();
     assert_eq!(trainer.model(), &saved.model);
     assert_eq!(Some(*trainer.config()), saved.config, "the file's settings, not the run's");
-    let again = import_npz(&export_npz(trainer.model(), trainer.config(), None), 784).unwrap();
+    let again = import_npz(&export_npz(trainer.model(), trainer.config(), None, &[]), 784).unwrap();
     assert_eq!(again.config, saved.config);
     assert_eq!(trainer.progress().total_batches, 0, "a loaded model starts a fresh run");
+}
+
+#[test]
+fn corrections_and_the_deskew_flag_travel_with_the_model() {
+    let mut trainer = trained();
+    trainer.restart(TrainConfig { epochs: 1, deskew: true, ..TrainConfig::default() }).unwrap();
+    trainer.step(usize::MAX);
+    let (first, second) = (trainer.test_image(0).unwrap(), trainer.test_image(1).unwrap());
+    trainer.teach(&first, 3).unwrap();
+    trainer.teach(&second, 8).unwrap();
+    let bytes = export_npz(trainer.model(), trainer.config(), None, trainer.corrections());
+    let mut npz = NpzReader::new(Cursor::new(bytes.clone())).unwrap();
+    let taught_x: Array2<u8> = npz.by_name("taught_x").unwrap();
+    let taught_y: ndarray::Array1<u8> = npz.by_name("taught_y").unwrap();
+    assert_eq!((taught_x.dim(), taught_y.to_vec()), ((2, 784), vec![3, 8]));
+    assert_eq!(npz.by_name::<ndarray::OwnedRepr<u8>, ndarray::Ix0>("deskew").unwrap().into_scalar(), 1);
+
+    let saved = import_npz(&bytes, 784).unwrap();
+    assert!(saved.model.deskews() && saved.config.unwrap().deskew);
+    assert_eq!(saved.model, *trainer.model());
+    let labels: Vec<u8> = saved.corrections.iter().map(|c| c.label).collect();
+    assert_eq!(labels, [3, 8]);
+    let worst = saved.corrections[0].pixels.iter().zip(&first).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(worst <= 0.5 / 255.0 + 1e-6, "grey levels round to 1/255: {worst}");
+}
+
+#[test]
+fn files_without_the_new_arrays_load_as_before_and_bad_corrections_are_refused() {
+    let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
+    assert!(!saved.model.deskews() && saved.corrections.is_empty());
+    assert!(!saved.config.unwrap().deskew);
+
+    /// A model file for 2×2 images (or 5 pixels) holding `A` and the arrays `add` writes.
+    fn model_file(features: usize, add: impl FnOnce(&mut NpzWriter<Cursor<Vec<u8>>>)) -> Vec<u8> {
+        let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
+        npz.add_array("A", &Array2::<f32>::zeros((10, features + 1))).unwrap();
+        add(&mut npz);
+        npz.finish().unwrap().into_inner()
+    }
+    let deskewing = model_file(5, |npz| npz.add_array("deskew", &ndarray::arr0(1u8)).unwrap());
+    assert!(
+        matches!(import_npz(&deskewing, 5), Err(FileError::BadArray { name: "deskew", .. })),
+        "5 pixels are no square"
+    );
+    let deskewing = model_file(4, |npz| npz.add_array("deskew", &ndarray::arr0(1u8)).unwrap());
+    assert!(import_npz(&deskewing, 4).unwrap().model.deskews(), "2×2 images are");
+
+    let with = |x: Array2<u8>, y: Vec<u8>| {
+        import_npz(
+            &model_file(4, |npz| {
+                npz.add_array("taught_x", &x).unwrap();
+                npz.add_array("taught_y", &ndarray::Array1::from(y)).unwrap();
+            }),
+            4,
+        )
+    };
+    assert_eq!(with(Array2::from_elem((2, 4), 255), vec![1, 2]).unwrap().corrections[1].pixels, [1.0; 4]);
+    assert!(matches!(with(Array2::zeros((2, 5)), vec![1, 2]), Err(FileError::WrongShape { name: "taught_x", .. })));
+    assert!(matches!(with(Array2::zeros((2, 4)), vec![1]), Err(FileError::WrongShape { name: "taught_y", .. })));
+    assert!(matches!(
+        with(Array2::zeros((1, 4)), vec![12]),
+        Err(FileError::LabelOutOfRange { name: "taught_y", index: 0, .. })
+    ));
+    let half = model_file(4, |npz| npz.add_array("taught_x", &Array2::<u8>::zeros((1, 4))).unwrap());
+    assert!(matches!(import_npz(&half, 4), Err(FileError::MissingArray { name: "taught_y", .. })));
 }

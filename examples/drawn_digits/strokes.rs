@@ -47,7 +47,8 @@ pub fn skeleton(digit: &[f32]) -> Vec<bool> {
 }
 
 /// How a digit is redrawn: on a `canvas`-pixel square pad, the digit's 28-pixel field scaled to `size`
-/// pixels and placed at (`left`, `top`), traced with a brush `brush` pixels across.
+/// pixels and placed at (`left`, `top`), traced with a brush `brush` pixels across, slanted by `slant`
+/// (each row moved that many pixels right per row above the field's centre: positive leans right).
 #[derive(Debug, Clone, Copy)]
 pub struct Drawing {
     pub canvas: usize,
@@ -55,6 +56,7 @@ pub struct Drawing {
     pub left: f32,
     pub top: f32,
     pub brush: f32,
+    pub slant: f32,
 }
 
 /// The skeleton of `digit` traced as strokes: light ink on a dark, opaque RGBA canvas, like the pad's.
@@ -63,6 +65,7 @@ pub fn draw(digit: &[f32], drawing: Drawing) -> Vec<u8> {
     let scale = drawing.size / SIDE as f32;
     let point = |i: usize| {
         let (x, y) = ((i % SIDE) as f32 + 0.5, (i / SIDE) as f32 + 0.5);
+        let x = x + drawing.slant * (SIDE as f32 / 2.0 - y);
         (drawing.left + x * scale, drawing.top + y * scale)
     };
     // Segments between 8-connected skeleton pixels (each pair once), and a dot for every pixel.

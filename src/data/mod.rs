@@ -102,6 +102,29 @@ impl Dataset {
 }
 
 impl Dataset {
+    /// The side of the samples when they are square images (28 for MNIST).
+    pub fn square_side(&self) -> Option<usize> {
+        self.image_shape.filter(|(height, width)| height == width).map(|(side, _)| side)
+    }
+
+    /// The same data set with every sample's pixels transformed (e.g. deskewed), still sparse.
+    pub fn map_samples(&self, transform: impl Fn(&[f32]) -> Vec<f32>) -> Dataset {
+        let map = |split: &Split| {
+            let mut sparse = SparseRows::default();
+            for index in 0..split.len() {
+                sparse.push_sample(&transform(&split.pixels(index)));
+            }
+            Split { labels: split.labels.clone(), sparse, features: split.features }
+        };
+        Dataset {
+            train: map(&self.train),
+            test: map(&self.test),
+            features: self.features,
+            image_shape: self.image_shape,
+            notices: self.notices.clone(),
+        }
+    }
+
     /// What the data set holds, for the page to show.
     pub fn info(&self) -> DatasetInfo<'_> {
         DatasetInfo {
@@ -129,7 +152,8 @@ pub struct DatasetInfo<'a> {
     pub notices: &'a [String],
 }
 
-fn square_side(features: usize) -> Option<usize> {
+/// The side of a square image of `features` pixels, if there is one.
+pub fn square_side(features: usize) -> Option<usize> {
     let side = (features as f64).sqrt().round() as usize;
     (side * side == features).then_some(side)
 }

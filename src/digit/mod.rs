@@ -3,6 +3,12 @@
 //! MNIST's digits were cropped to their ink, scaled so the longer side is 20 px (keeping the aspect ratio,
 //! with anti-aliasing), and placed in a 28×28 field so that their centre of mass is at its centre. This does
 //! the same, with area averaging for the scaling, so a thick stroke drawn large keeps MNIST's grey edges.
+//! Written by hand: it is MNIST's own recipe, which no image library does as such. [`deskew`] straightens
+//! a slanted digit, for models trained with deskewing.
+
+mod deskew;
+
+pub use deskew::{deskew, slant};
 
 use crate::error::DrawingError;
 

@@ -19,7 +19,7 @@ fn gradient(model: &Model, inputs: ArrayView2<f32>, labels: &[u8], mode: Softmax
     softmax_cross_entropy(logits.view_mut(), labels, mode);
     let mut gradient = model.gradient_buffer();
     gradient_into(rows.iter(), logits.view_mut(), labels, &mut gradient);
-    Model { inputs: model.inputs, blocks: gradient }.weights()
+    Model { blocks: gradient, ..model.clone() }.weights()
 }
 
 /// A small batch with a bias column, values that are not round, and every class present.

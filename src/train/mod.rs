@@ -10,13 +10,14 @@ pub mod saved;
 pub use config::{Presets, Schedule, TrainConfig, MAX_EPOCHS, MAX_SEED};
 pub use evaluation::{Evaluation, PendingEvaluation};
 
-use crate::data::Dataset;
+use crate::data::{Dataset, SparseRows};
+use crate::digit::deskew;
 use crate::error::{ConfigError, InputError};
-use crate::model::{argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model};
+use crate::model::{argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode};
 use crate::CLASSES;
 use ndarray::Array2;
 use rand::seq::SliceRandom;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::Serialize;
 use std::ops::ControlFlow;
@@ -65,6 +66,36 @@ pub struct BatchResult {
     pub ended_epoch: bool,
 }
 
+/// A drawing the visitor labelled: its pixels as given (MNIST's form, before any deskewing) and its digit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    pub pixels: Vec<f32>,
+    pub label: u8,
+}
+
+/// What teaching one drawing did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lesson {
+    /// SGD steps taken.
+    pub steps: usize,
+    /// Whether the model now reads the drawing as its label.
+    pub learned: bool,
+    /// How many of all the corrections (this one included) the model now reads right.
+    pub corrections_read_right: usize,
+}
+
+/// Most SGD steps one correction may take. The constants below were tuned on drawings held apart from those
+/// the README reports on (`cargo run --release --example drawn_digits teach`).
+const LESSON_STEPS: usize = 50;
+/// Training samples replayed in each of a lesson's steps, so the model does not forget what it knew.
+const LESSON_REPLAY: usize = 160;
+/// How many times the new drawing counts in each of its lesson's batches, against one for each earlier
+/// correction and replayed sample.
+const LESSON_WEIGHT: usize = 4;
+/// The learning rate of lessons.
+const LESSON_RATE: f32 = 0.75;
+
 /// Where each epoch's sample order comes from.
 #[derive(Debug, Clone)]
 enum Order {
@@ -76,6 +107,14 @@ enum Order {
 /// A resumable training run over a data set it owns.
 pub struct Trainer {
     data: Dataset,
+    /// The data set deskewed, made the first time a run deskews and kept for later runs.
+    straightened: Option<Dataset>,
+    /// The visitor's corrections, oldest first.
+    taught: Vec<Correction>,
+    /// The corrections this run trains on, as the model reads them, after the training set's samples: those
+    /// there were when it began.
+    taught_rows: SparseRows,
+    taught_labels: Vec<u8>,
     config: TrainConfig,
     model: Model,
     order_source: Order,
@@ -117,10 +156,15 @@ impl Trainer {
     }
 
     fn build(data: Dataset, config: TrainConfig, order_source: Order) -> Result<Trainer, ConfigError> {
-        config.validate(data.train.len())?;
+        config.validate(&data)?;
         let model = Model::zeros(data.features);
-        Ok(Trainer {
-            order: (0..data.train.len() as u32).collect(),
+        // Every field of the run itself is set by `begin`; these are only its buffers' first shapes.
+        let mut trainer = Trainer {
+            straightened: None,
+            taught: Vec::new(),
+            taught_rows: SparseRows::default(),
+            taught_labels: Vec::new(),
+            order: Vec::new(),
             order_source,
             epoch: 0,
             batch: 0,
@@ -128,20 +172,22 @@ impl Trainer {
             last_loss: f32::NAN,
             last_batch_accuracy: f32::NAN,
             diverged: false,
-            batch_labels: vec![0; config.batch_size],
-            logits: Array2::zeros((config.batch_size, CLASSES)),
+            batch_labels: Vec::new(),
+            logits: Array2::zeros((0, CLASSES)),
             gradient: model.gradient_buffer(),
             last_finite_weights: model.gradient_buffer(),
-            model,
+            model: model.clone(),
             data,
             config,
-        })
+        };
+        trainer.begin(config, model);
+        Ok(trainer)
     }
 
     /// Starts over with `config` on the same data: an untrained model, epoch 0 (no reloading of the data).
     /// Refused settings keep the current run.
     pub fn restart(&mut self, config: TrainConfig) -> Result<(), ConfigError> {
-        config.validate(self.data.train.len())?;
+        config.validate(&self.data)?;
         let features = self.data.features;
         self.begin(config, Model::zeros(features));
         Ok(())
@@ -154,36 +200,60 @@ impl Trainer {
         if model.features() != self.data.features {
             return Err(InputError::WrongPixelCount { expected: self.data.features, got: model.features() });
         }
-        let config = config.filter(|config| config.validate(self.data.train.len()).is_ok()).unwrap_or(self.config);
+        let config = config.filter(|config| config.validate(&self.data).is_ok()).unwrap_or(self.config);
+        let config = TrainConfig { deskew: model.deskews(), ..config };
         self.begin(config, model);
         Ok(())
     }
 
-    /// Epoch 0 of a run with settings already validated, from `model`.
+    /// Epoch 0 of a run with settings already validated, from `model` (made to deskew as the settings say).
     fn begin(&mut self, mut config: TrainConfig, model: Model) {
         match &mut self.order_source {
             Order::Shuffled(rng) => *rng = Pcg64Mcg::seed_from_u64(config.seed),
             Order::Given(orders) => config.epochs = config.epochs.min(orders.len()),
         }
-        self.order.iter_mut().enumerate().for_each(|(i, index)| *index = i as u32);
+        let side = if config.deskew { self.data.square_side() } else { None };
+        if let Some(side) = side {
+            self.straightened.get_or_insert_with(|| self.data.map_samples(|pixels| deskew(pixels, side)));
+        }
+        self.model = model.deskewing(side);
+        self.config = config;
+        self.taught_rows = self.model_inputs(&self.taught);
+        self.taught_labels = self.taught.iter().map(|correction| correction.label).collect();
+        self.order = (0..(self.data.train.len() + self.taught.len()) as u32).collect();
         (self.epoch, self.batch, self.total_batches) = (0, 0, 0);
         (self.last_loss, self.last_batch_accuracy, self.diverged) = (f32::NAN, f32::NAN, false);
         self.batch_labels.resize(config.batch_size, 0);
         self.logits = Array2::zeros((config.batch_size, CLASSES));
-        model.copy_weights_to(&mut self.last_finite_weights);
-        self.model = model;
-        self.config = config;
+        self.model.copy_weights_to(&mut self.last_finite_weights);
+    }
+
+    /// Corrections as the model reads them (deskewed if it deskews), as rows.
+    fn model_inputs(&self, corrections: &[Correction]) -> SparseRows {
+        let mut rows = SparseRows::default();
+        for correction in corrections {
+            rows.push_sample(&self.model.input(&correction.pixels));
+        }
+        rows
+    }
+
+    /// The data set as the model reads it: deskewed if it deskews.
+    pub fn model_data(&self) -> &Dataset {
+        match &self.straightened {
+            Some(straightened) if self.model.deskews() => straightened,
+            _ => &self.data,
+        }
     }
 
     /// The predicted digit of every test sample.
     pub fn test_predictions(&self) -> Vec<u8> {
-        let test = &self.data.test;
+        let test = &self.model_data().test;
         let mut logits = Array2::zeros((test.len(), CLASSES));
         logits_into(test.rows(0, test.len()), &self.model, logits.view_mut());
         logits.rows().into_iter().map(|row| argmax(row) as u8).collect()
     }
 
-    /// Test sample `index`'s pixels (D values, without the bias).
+    /// Test sample `index`'s pixels (D values, without the bias), as the data set holds them.
     pub fn test_image(&self, index: usize) -> Result<Vec<f32>, InputError> {
         let samples = self.data.test.len();
         if index >= samples {
@@ -217,9 +287,10 @@ impl Trainer {
         &self.model
     }
 
-    /// Full batches per epoch; a last partial batch is dropped, as in the seed.
+    /// Full batches per epoch over the training set and the corrections; a last partial batch is dropped,
+    /// as in the seed.
     pub fn batches_per_epoch(&self) -> usize {
-        self.data.train.len() / self.config.batch_size
+        self.order.len() / self.config.batch_size
     }
 
     pub fn is_done(&self) -> bool {
@@ -300,18 +371,32 @@ impl Trainer {
     fn start_epoch(&mut self) {
         match &mut self.order_source {
             Order::Shuffled(rng) => self.order.shuffle(rng),
-            Order::Given(orders) => self.order.copy_from_slice(&orders[self.epoch]),
+            // Given orders cover the training set; corrections, if any, keep their places after it.
+            Order::Given(orders) => self.order[..orders[self.epoch].len()].copy_from_slice(&orders[self.epoch]),
         }
     }
 
     fn run_batch(&mut self) {
         let size = self.config.batch_size;
         let indices = &self.order[self.batch * size..(self.batch + 1) * size];
-        let train = &self.data.train;
+        // The fields one by one (not `model_data()`), as the model changes below while these are read.
+        let train = match &self.straightened {
+            Some(straightened) if self.model.deskews() => &straightened.train,
+            _ => &self.data.train,
+        };
+        let (taught_rows, taught_labels, trained) = (&self.taught_rows, &self.taught_labels, train.len());
         // The batch is read in place, row by row by index: shuffling moves indices, never pixels.
-        let rows = || indices.iter().map(|&i| train.row(i as usize));
+        let row = |i: u32| {
+            let i = i as usize;
+            if i < trained {
+                (train.row(i), train.labels[i])
+            } else {
+                (taught_rows.row(i - trained), taught_labels[i - trained])
+            }
+        };
+        let rows = || indices.iter().map(|&i| row(i).0);
         for (label, &index) in self.batch_labels.iter_mut().zip(indices) {
-            *label = train.labels[index as usize];
+            *label = row(index).1;
         }
 
         logits_into(rows(), &self.model, self.logits.view_mut());
@@ -340,10 +425,109 @@ impl Trainer {
     pub fn evaluate(&self) -> Evaluation {
         let mut pending = self.start_evaluation(true);
         loop {
-            if let Some(evaluation) = pending.advance(&self.data, usize::MAX) {
+            if let Some(evaluation) = pending.advance(self.model_data(), usize::MAX) {
                 return evaluation;
             }
         }
+    }
+
+    /// Teaches the model one drawing (`pixels` in MNIST's form, as `predict` takes them) labelled `label`, at
+    /// once: SGD steps on a batch of that drawing, every earlier correction and replayed training samples
+    /// (so it neither undoes an earlier correction nor forgets what it knew), until it reads the drawing as
+    /// `label` and reads no fewer earlier corrections right than before, or [`LESSON_STEPS`] steps have run.
+    /// The correction is kept: runs that begin from now on train on it too. Refused input changes nothing.
+    pub fn teach(&mut self, pixels: &[f32], label: u8) -> Result<Lesson, InputError> {
+        self.model.check_image(pixels)?;
+        if usize::from(label) >= CLASSES {
+            return Err(InputError::Label(label.to_string()));
+        }
+        self.taught.push(Correction { pixels: pixels.to_vec(), label });
+        // Every correction as the model reads it: the newest last.
+        let lesson_rows = self.model_inputs(&self.taught);
+        let lesson_labels: Vec<u8> = self.taught.iter().map(|correction| correction.label).collect();
+        let newest = self.taught.len() - 1;
+        let read_right = |model: &Model| {
+            let mut logits = Array2::zeros((lesson_labels.len(), CLASSES));
+            logits_into(lesson_rows.iter(), model, logits.view_mut());
+            let right: Vec<bool> = logits
+                .rows()
+                .into_iter()
+                .zip(&lesson_labels)
+                .map(|(row, &label)| argmax(row) == usize::from(label))
+                .collect();
+            (right[newest], right[..newest].iter().filter(|&&r| r).count())
+        };
+        let (_, earlier_right) = read_right(&self.model);
+        let train = match &self.straightened {
+            Some(straightened) if self.model.deskews() => &straightened.train,
+            _ => &self.data.train,
+        };
+        // The same draws for the same correction, so a lesson can be replayed exactly.
+        let mut rng = Pcg64Mcg::seed_from_u64(self.taught.len() as u64);
+        let replayed = LESSON_REPLAY.min(train.len());
+        let size = LESSON_WEIGHT + newest + replayed;
+        let mut logits = Array2::zeros((size, CLASSES));
+        let mut labels = Vec::with_capacity(size);
+        let mut steps = 0;
+        let mut learned = read_right(&self.model);
+        while steps < LESSON_STEPS && !(learned.0 && learned.1 >= earlier_right) {
+            let samples: Vec<usize> = (0..replayed).map(|_| rng.gen_range(0..train.len())).collect();
+            let rows = || {
+                std::iter::repeat_n(lesson_rows.row(newest), LESSON_WEIGHT)
+                    .chain((0..newest).map(|i| lesson_rows.row(i)))
+                    .chain(samples.iter().map(|&i| train.row(i)))
+            };
+            labels.clear();
+            labels.extend(std::iter::repeat_n(label, LESSON_WEIGHT));
+            labels.extend_from_slice(&lesson_labels[..newest]);
+            labels.extend(samples.iter().map(|&i| train.labels[i]));
+            logits_into(rows(), &self.model, logits.view_mut());
+            softmax_cross_entropy(logits.view_mut(), &labels, SoftmaxMode::Row);
+            gradient_into(rows(), logits.view_mut(), &labels, &mut self.gradient);
+            self.model.descend(LESSON_RATE, 0.0, &self.gradient);
+            steps += 1;
+            learned = read_right(&self.model);
+        }
+        self.model.copy_weights_to(&mut self.last_finite_weights);
+        Ok(Lesson { steps, learned: learned.0, corrections_read_right: learned.1 + usize::from(learned.0) })
+    }
+
+    /// Whether the model reads a correction as its label.
+    fn reads(&self, correction: &Correction) -> bool {
+        self.model.classify(&correction.pixels).is_ok_and(|digit| digit == usize::from(correction.label))
+    }
+
+    /// How many corrections the model reads as their labels.
+    pub fn corrections_read_right(&self) -> usize {
+        self.taught.iter().filter(|correction| self.reads(correction)).count()
+    }
+
+    /// The visitor's corrections, oldest first.
+    pub fn corrections(&self) -> &[Correction] {
+        &self.taught
+    }
+
+    /// Forgets correction `index`: the model keeps what it learned from it, but runs that begin from now on do
+    /// not train on it.
+    pub fn remove_correction(&mut self, index: usize) -> Result<(), InputError> {
+        if index >= self.taught.len() {
+            return Err(InputError::NoSuchCorrection { index, count: self.taught.len() });
+        }
+        self.taught.remove(index);
+        Ok(())
+    }
+
+    /// Takes `corrections` as the visitor's (e.g. a saved model's), replacing any there were; runs that
+    /// begin from now on train on them.
+    pub fn set_corrections(&mut self, corrections: Vec<Correction>) -> Result<(), InputError> {
+        for correction in &corrections {
+            self.model.check_image(&correction.pixels)?;
+            if usize::from(correction.label) >= CLASSES {
+                return Err(InputError::Label(correction.label.to_string()));
+            }
+        }
+        self.taught = corrections;
+        Ok(())
     }
 
     /// An evaluation of the model as it is now, to be done a slice at a time (training may go on meanwhile):

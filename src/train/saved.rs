@@ -3,16 +3,20 @@
 //! The archive holds `A`, the K×(D+1) float32 weights (first column the bias), and the settings it was
 //! trained with as 0-d arrays: `learning_rate` (float64), `batch_size`, `epochs`, `seed` (int64),
 //! `softmax_batch` (uint8: 0 for the per-row softmax, 1 for the whole-batch one), `weight_decay` (float64),
-//! `schedule_cosine` (uint8: 0 constant, 1 cosine) and `test_accuracy` (float64, NaN when unknown).
+//! `schedule_cosine` (uint8: 0 constant, 1 cosine), `deskew` (uint8: 1 when the model straightens what it
+//! reads) and `test_accuracy` (float64, NaN when unknown); and the visitor's corrections: `taught_x` (uint8,
+//! N×D grey levels) and `taught_y` (uint8, N digits). Files without `deskew` or the corrections load as a
+//! model that does not deskew and has none.
 //! Loading checks everything it reads, like the data loader. The names are the file format's own (numpy
 //! users read them), so they are spelt out here rather than derived from [`TrainConfig`]'s serde names.
 
-use super::{Schedule, TrainConfig};
-use crate::data::npz::{has_array, open_archive, read_header, with_values, Archive};
+use super::{Correction, Schedule, TrainConfig};
+use crate::data::npz::{has_array, open_archive, read_header, with_values, Archive, ArrayHeader};
+use crate::data::square_side;
 use crate::error::FileError;
 use crate::model::{Model, SoftmaxMode};
 use crate::CLASSES;
-use ndarray::arr0;
+use ndarray::{arr0, Array1, Array2};
 use ndarray_npy::WriteNpyExt;
 use serde::Serialize;
 
@@ -52,10 +56,24 @@ pub struct SavedModel {
     /// The settings, when the file has all of them.
     pub config: Option<TrainConfig>,
     pub test_accuracy: Option<f32>,
+    #[serde(skip)]
+    pub corrections: Vec<Correction>,
 }
 
-/// The model and its settings as the bytes of an `.npz`.
-pub fn export_npz(model: &Model, config: &TrainConfig, test_accuracy: Option<f32>) -> Vec<u8> {
+/// Most corrections a file may hold (a visitor's drawings, not a data set).
+pub const MAX_CORRECTIONS: usize = 10_000;
+
+/// The model, its settings and the corrections as the bytes of an `.npz`.
+pub fn export_npz(
+    model: &Model,
+    config: &TrainConfig,
+    test_accuracy: Option<f32>,
+    corrections: &[Correction],
+) -> Vec<u8> {
+    let features = model.features();
+    let grey = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+    let taught_x = Array2::from_shape_fn((corrections.len(), features), |(n, i)| grey(corrections[n].pixels[i]));
+    let taught_y: Array1<u8> = corrections.iter().map(|correction| correction.label).collect();
     let npy = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), ndarray_npy::WriteNpyError>| {
         let mut bytes = Vec::new();
         write(&mut bytes).expect("writing a plain array into memory cannot fail");
@@ -70,7 +88,10 @@ pub fn export_npz(model: &Model, config: &TrainConfig, test_accuracy: Option<f32
         ("softmax_batch.npy", npy(&|out| arr0(u8::from(config.softmax == SoftmaxMode::Batch)).write_npy(out))),
         ("weight_decay.npy", npy(&|out| arr0(f64::from(config.weight_decay)).write_npy(out))),
         ("schedule_cosine.npy", npy(&|out| arr0(u8::from(config.schedule == Schedule::Cosine)).write_npy(out))),
+        ("deskew.npy", npy(&|out| arr0(u8::from(model.deskews())).write_npy(out))),
         ("test_accuracy.npy", npy(&|out| arr0(test_accuracy.map_or(f64::NAN, f64::from)).write_npy(out))),
+        ("taught_x.npy", npy(&|out| taught_x.write_npy(out))),
+        ("taught_y.npy", npy(&|out| taught_y.write_npy(out))),
     ];
     stored_zip(&entries)
 }
@@ -160,6 +181,16 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
     let weight_decay = setting(&mut archive, "weight_decay")?.unwrap_or(0.0);
     let schedule_cosine = setting(&mut archive, "schedule_cosine")?.unwrap_or(0.0);
     let test_accuracy = setting(&mut archive, "test_accuracy")?.filter(|a| a.is_finite()).map(|a| a as f32);
+    let deskew = setting(&mut archive, "deskew")?.is_some_and(|flag| flag != 0.0);
+    let side = match (deskew, square_side(features)) {
+        (false, _) => None,
+        (true, Some(side)) => Some(side),
+        (true, None) => {
+            let reason = format!("it deskews, which needs square images, but these have {features} pixels");
+            return Err(FileError::BadArray { name: "deskew", reason });
+        }
+    };
+    let corrections = read_corrections(&mut archive, features)?;
     let config = match (learning_rate, batch_size, epochs, seed, softmax_batch) {
         (Some(lr), Some(batch), Some(epochs), Some(seed), Some(batch_mode)) => Some(TrainConfig {
             learning_rate: lr as f32,
@@ -169,8 +200,58 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
             softmax: if batch_mode != 0.0 { SoftmaxMode::Batch } else { SoftmaxMode::Row },
             weight_decay: weight_decay as f32,
             schedule: if schedule_cosine != 0.0 { Schedule::Cosine } else { Schedule::Constant },
+            deskew,
         }),
         _ => None,
     };
-    Ok(SavedModel { model: Model::from_weights(weights.view()), config, test_accuracy })
+    let model = Model::from_weights(weights.view()).deskewing(side);
+    Ok(SavedModel { model, config, test_accuracy, corrections })
+}
+
+/// The corrections `taught_x` (N×D grey levels) and `taught_y` (N digits), if the file has them.
+fn read_corrections(archive: &mut Archive, features: usize) -> Result<Vec<Correction>, FileError> {
+    const BOTH: &str = "a model's corrections are taught_x and taught_y together";
+    if !has_array(archive, "taught_x") && !has_array(archive, "taught_y") {
+        return Ok(Vec::new());
+    }
+    let images = read_header(archive, "taught_x", BOTH)?;
+    let labels = read_header(archive, "taught_y", BOTH)?;
+    let count = match images.shape[..] {
+        [n, d] if d == features && n <= MAX_CORRECTIONS => n,
+        _ => {
+            let expected = format!("corrections need (N, {features}) grey levels, N at most {MAX_CORRECTIONS}");
+            return Err(images.wrong_shape(&expected));
+        }
+    };
+    if labels.shape != [count] {
+        return Err(labels.wrong_shape(&format!("there are {count} corrections, so ({count},) digits")));
+    }
+    let integers = |header: &ArrayHeader| match header.elem.is_float() {
+        false => Ok(()),
+        true => Err(FileError::UnsupportedDtype {
+            name: header.name,
+            dtype: header.dtype.clone(),
+            reason: "corrections are integers (uint8)".into(),
+        }),
+    };
+    integers(&images)?;
+    integers(&labels)?;
+    let pixels: Vec<f64> = with_values(archive, &images, |values| values.collect())?;
+    if let Some(index) = pixels.iter().position(|v| !(0.0..=255.0).contains(v)) {
+        let (name, value, sample, pixel) = ("taught_x", pixels[index].to_string(), index / features, index % features);
+        return Err(FileError::PixelOutOfRange { name, value, sample, pixel });
+    }
+    let digits: Vec<f64> = with_values(archive, &labels, |values| values.collect())?;
+    if let Some(index) = digits.iter().position(|v| !(0.0..CLASSES as f64).contains(v)) {
+        return Err(FileError::LabelOutOfRange { name: "taught_y", value: digits[index].to_string(), index });
+    }
+    let corrections = pixels
+        .chunks_exact(features.max(1))
+        .zip(digits)
+        .map(|(grey, label)| Correction {
+            pixels: grey.iter().map(|&v| (v / 255.0) as f32).collect(),
+            label: label as u8,
+        })
+        .collect();
+    Ok(corrections)
 }
