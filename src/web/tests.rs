@@ -121,3 +121,37 @@ fn a_step_report_is_one_flat_object_with_every_batch() {
     assert_eq!(json["batchLosses"].as_array().unwrap().len(), report.progress.total_batches);
     assert!(json["batchesPerEpoch"].is_number() && json.get("progress").is_none());
 }
+
+#[test]
+fn a_label_from_javascript_must_be_a_whole_digit() {
+    let mut web = trainer(TrainConfig { epochs: 1, ..TrainConfig::default() });
+    let pixels = web.test_image(0).unwrap();
+    for label in [2.5, -1.0, 10.0, f64::NAN] {
+        assert!(matches!(web.teach_digit(&pixels, label), Err(Error::Input(InputError::Label(_)))), "{label}");
+    }
+    assert!(web.correction_labels().is_empty(), "a refused lesson keeps nothing");
+    assert!(web.teach_digit(&pixels, 7.0).is_ok());
+    assert_eq!(web.correction_labels(), [7]);
+    assert_eq!(web.correction_image(0).unwrap(), pixels);
+    assert!(matches!(web.correction_image(1), Err(Error::Input(InputError::NoSuchCorrection { index: 1, count: 1 }))));
+}
+
+#[test]
+fn corrections_and_deskewing_come_back_with_an_imported_model() {
+    let mut web = trainer(TrainConfig { epochs: 1, deskew: true, ..TrainConfig::default() });
+    web.inner.step(usize::MAX);
+    let pixels = web.test_image(3).unwrap();
+    assert_ne!(web.model_input(&pixels).unwrap(), pixels, "a deskewing model reads the straightened image");
+    web.teach_digit(&pixels, 4.0).unwrap();
+    let npz = web.export_npz(None);
+
+    let mut other = trainer(TrainConfig::default());
+    assert_eq!(other.model_input(&pixels).unwrap(), pixels, "a model that does not deskew reads it as it is");
+    other.import(&npz).unwrap();
+    assert!(other.trainer().model().deskews() && other.trainer().config().deskew);
+    assert_eq!(other.correction_labels(), [4]);
+    other.remove_correction(0).unwrap();
+    other.teach_digit(&pixels, 4.0).unwrap();
+    other.clear_corrections();
+    assert!(other.correction_labels().is_empty());
+}
