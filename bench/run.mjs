@@ -176,6 +176,7 @@ function table(r) {
     `| long tasks (> 50 ms) while training | ${r.page.longTasks} | 0 |`,
     `| page usable (bundled data loaded, Train enabled) after navigation | ${Math.round(r.page.usableMs)} ms | ≤ 1000 ms |`,
     `| wasm memory after loading and training the bundled 8k / the full MNIST's size (60k + 10k) | ${mib(r.wasm8k.wasmMemoryBytes)} / ${mib(r.wasmFull.wasmMemoryBytes)} (loading took ${Math.round(r.wasmFull.loadMs)} ms) | |`,
+    `| loading with deskewing (straightening every image once): 8k / full size | ${Math.round(r.wasm8kDeskew.loadMs)} ms (${Math.round(r.wasm8kLoad.loadMs)} ms without) / ${Math.round(r.wasmFullDeskew.loadMs)} ms (${Math.round(r.wasmFull.loadMs)} ms without), ${mib(r.wasmFullDeskew.wasmMemoryBytes)} | |`,
     `| wasm size: raw / gzip -9 | ${(r.wasmSize.bytes / 1024).toFixed(0)} KB / ${(r.wasmSize.gzipBytes / 1024).toFixed(0)} KB | ≤ 250 KB gzipped |`,
   ];
   return lines.join('\n');
@@ -221,6 +222,10 @@ async function main() {
     results.wasm64k = await inPage(browser, `${site.url}bench/wasm.html?epochs=5&warmup=2&data=results/mnist_64k.npz`);
     log('wasm on the full MNIST size: memory');
     results.wasmFull = await inPage(browser, `${site.url}bench/wasm.html?epochs=1&warmup=0&data=results/mnist_full_size.npz`);
+    log('loading with deskewing: 8k and the full MNIST size');
+    results.wasm8kDeskew = await inPage(browser, `${site.url}bench/wasm.html?epochs=1&warmup=0&deskew=1&data=results/mnist_8k.npz`);
+    results.wasm8kLoad = await inPage(browser, `${site.url}bench/wasm.html?epochs=1&warmup=0&data=results/mnist_8k.npz`);
+    results.wasmFullDeskew = await inPage(browser, `${site.url}bench/wasm.html?epochs=1&warmup=0&deskew=1&data=results/mnist_full_size.npz`);
     log('TF.js on 8k');
     results.tfjs8k = await inPage(browser, `${site.url}bench/tfjs.html?epochs=3&data=mnist_8k`);
     log('TF.js on 64k');

@@ -8,10 +8,12 @@ async function run() {
   const data = query.get('data') ?? '../data/mini_mnist.npz';
   const epochs = Number(query.get('epochs') ?? 10);
   const warmup = Number(query.get('warmup') ?? 10);
+  const deskew = query.get('deskew') === '1'; // loading then also straightens the data set once
   const wasm = await init();
   const bytes = new Uint8Array(await (await fetch(data)).arrayBuffer());
   const loadStarted = performance.now();
-  const trainer = Trainer.fromNpz(bytes, { learningRate: 0.1, batchSize: 256, epochs: warmup + epochs, seed: 0, softmax: 'row' });
+  const options = { learningRate: 0.1, batchSize: 256, epochs: warmup + epochs, seed: 0, softmax: 'row', deskew };
+  const trainer = Trainer.fromNpz(bytes, options);
   const loadMs = performance.now() - loadStarted;
   const { trainSamples: samples, testSamples } = trainer.datasetInfo();
   const perEpoch = [];
