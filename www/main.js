@@ -8,15 +8,19 @@ import { installHooks, markUsable } from './hooks.js';
 import { DigitInput } from './input/digit-input.js';
 import { acceptDrops, pickFiles } from './input/files.js';
 import { SettingsForm } from './input/settings-form.js';
+import { listenForDigitKeys } from './input/teach-keys.js';
 import { linkSettingsToUrl } from './input/url-settings.js';
 import { PageRenderer } from './render.js';
 import { Session } from './session/session.js';
 import { LearningCharts } from './views/charts.js';
+import { CorrectionsView } from './views/corrections-view.js';
 import { DataView } from './views/data-view.js';
 import { PredictionView } from './views/prediction-view.js';
+import { TeachView } from './views/teach-view.js';
 import { TestResultsView } from './views/test-results-view.js';
 import { TrainingView } from './views/training-view.js';
 import { WeightsView } from './views/weights-view.js';
+import { WhyView } from './views/why-view.js';
 
 const BUNDLED_NAME = 'Bundled mini-MNIST';
 const $ = (id) => document.getElementById(id);
@@ -39,10 +43,34 @@ const views = {
     error: $('train-error'),
     notice: $('model-notice'),
     comparison: $('compare-result'),
+    drawings: $('drawings-included'),
+    confirmReset: { panel: $('reset-confirm'), text: $('reset-confirm-text'), confirm: $('reset-confirm-button') },
   }),
   data: new DataView({ summary: $('data-summary'), counts: $('class-counts'), notice: $('data-notice'), error: $('data-error') }),
   charts: new LearningCharts($('loss-chart'), $('accuracy-chart')),
-  prediction: new PredictionView({ text: $('prediction-text'), source: $('prediction-source'), bars: $('probabilities'), seen: $('seen') }),
+  prediction: new PredictionView({
+    text: $('prediction-text'),
+    source: $('prediction-source'),
+    bars: $('probabilities'),
+    seen: $('seen'),
+    seenCaption: $('seen-caption'),
+    trainNow: $('train-now-button'),
+  }),
+  why: new WhyView({
+    details: $('why'),
+    hint: $('why-hint'),
+    body: $('why-body'),
+    pictures: [$('why-predicted'), $('why-runner-up')],
+    captions: [$('why-predicted-caption'), $('why-runner-up-caption')],
+    text: $('why-text'),
+  }),
+  teach: new TeachView({ group: $('teach'), buttons: $('teach-buttons'), status: $('teach-status') }, (digit) =>
+    session.teach(digit),
+  ),
+  corrections: new CorrectionsView(
+    { panel: $('corrections'), title: $('corrections-title'), list: $('corrections-list') },
+    (index) => session.forgetCorrection(index),
+  ),
   weights: new WeightsView($('templates'), $('template-caption')),
   results: new TestResultsView(
     { matrix: $('confusion'), gallery: $('mistakes'), summary: $('results-summary') },
@@ -81,6 +109,19 @@ function wireControls() {
   );
   $('pause-button').addEventListener('click', () => session.togglePause());
   $('reset-button').addEventListener('click', () => withOptions('trainError', (options) => session.reset(options)));
+  $('reset-confirm-button').addEventListener('click', () =>
+    withOptions('trainError', (options) => session.reset(options, true)),
+  );
+  $('reset-cancel-button').addEventListener('click', () => {
+    session.update({ confirmingReset: false });
+    $('reset-button').focus();
+  });
+  // Someone who came to draw gets a model in a second: the best settings, trained at once.
+  $('train-now-button').addEventListener('click', () => {
+    settings.usePreset('best');
+    withOptions('trainError', (options) => session.train(options, false));
+  });
+  listenForDigitKeys($('pad'), (digit) => session.teach(digit));
   $('export-button').addEventListener('click', () => {
     const bytes = session.exportModel();
     if (bytes) download(bytes, 'mnist-logreg-model.npz');

@@ -3,7 +3,7 @@
 // at most every VIEW_REFRESH_MS, and the weights and the test results only while on screen, at their own
 // pace (and at once when they come into view).
 import { watchInView } from './dom/in-view.js';
-import { isTrained } from './session/state.js';
+import { canTeach, isTrained } from './session/state.js';
 
 const VIEW_REFRESH_MS = 100;
 const WEIGHTS_REFRESH_MS = 250;
@@ -22,10 +22,11 @@ function every(ms) {
 
 export class PageRenderer {
   /**
-   * @param {object} views `training`, `data`, `charts`, `prediction`, `weights`, `results`, and `settings`
-   *   (the form, locked while training runs)
-   * @param {object} model the session, asked for what is drawn from the model (predictions, weights, test
-   *   results)
+   * @param {object} views `training`, `data`, `charts`, `prediction`, `why` (the evidence), `teach`,
+   *   `corrections` (the visitor's drawings), `weights`, `results`, and `settings` (the form, locked while
+   *   training runs)
+   * @param {object} model the session, asked for what is drawn from the model (predictions, evidence, the
+   *   input as the model reads it, weights, test results)
    * @param {object} panels the `weights` and `results` panels (elements)
    */
   constructor(views, model, panels) {
@@ -36,6 +37,7 @@ export class PageRenderer {
     this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
     // What was drawn last: the digit, and the model's revision each figure shows.
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
+    this.seen = { pixels: null, input: null }; // the last drawing straightened, and how it came out
     this.onScreen = watchInView([panels.weights, panels.results], (panel) => {
       if (this.state?.phase !== 'running') return;
       if (panel === panels.results) this.drawResults(this.state);
@@ -45,7 +47,7 @@ export class PageRenderer {
 
   render(state) {
     this.state = state;
-    const { training, data, charts, settings } = this.views;
+    const { training, data, charts, settings, corrections } = this.views;
     const running = state.phase === 'running';
     training.showPhase(state.phase, isTrained(state));
     if (this.drawn.running !== running) settings.lock(running);
@@ -53,6 +55,8 @@ export class PageRenderer {
     data.show(state.data?.name, state.info);
     data.showError(state.dataError);
     training.showMessages({ error: state.trainError, notice: state.notice, comparison: state.comparison });
+    training.showDrawings(state.corrections.length, state.confirmingReset);
+    corrections.show(state.corrections, state.info?.imageShape);
     const refresh = !running || this.due.view();
     if (refresh) {
       training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
@@ -65,18 +69,40 @@ export class PageRenderer {
     if (!running || (this.onScreen.isInView(this.panels.results) && this.due.results())) this.drawResults(state);
   }
 
-  /** Classifies the digit in the prediction panel with the current model. */
+  /**
+   * Classifies the digit in the prediction panel with the current model, explains it when the model is
+   * trained, and offers to teach the model when it may be taught.
+   */
   drawPrediction(state) {
-    const { digit, info } = state;
+    const { digit, info, deskews } = state;
+    const { prediction, why, teach } = this.views;
     this.drawn.digit = digit;
     const { pixels, source } = digit;
+    const trained = isTrained(state);
+    teach.show(canTeach(state), state.taught);
     if (pixels && info && pixels.length !== info.features) {
       const note = `The pad draws 28×28 digits, but this data set's images have ${info.features} pixels.`;
-      this.views.prediction.show(null, null, false, note);
+      prediction.show({ source: note });
+      why.show(null, false);
       return;
     }
     const probabilities = pixels && this.model.predict(pixels);
-    this.views.prediction.show(pixels, probabilities ?? null, isTrained(state), source);
+    prediction.show({
+      pixels: pixels && this.modelInput(pixels, deskews),
+      straightened: deskews,
+      probabilities: probabilities ?? null,
+      trained,
+      source,
+      offerTraining: Boolean(pixels) && !trained && state.phase === 'ready',
+    });
+    why.show((trained && probabilities && this.model.evidence(pixels)) || null, trained, info?.imageShape);
+  }
+
+  /** `pixels` as the model reads them; straightening is asked of the core once per drawing. */
+  modelInput(pixels, deskews) {
+    if (!deskews) return pixels;
+    if (this.seen.pixels !== pixels) this.seen = { pixels, input: this.model.modelInput(pixels) ?? pixels };
+    return this.seen.input;
   }
 
   drawWeights(state) {

@@ -132,9 +132,9 @@ test('presets() holds the homework settings (the defaults) and the best ones, as
   assert.deepEqual(Object.keys(best).sort(), Object.keys(homework).sort());
   assert.deepEqual(
     { ...homework, learningRate: Math.fround(homework.learningRate) },
-    { learningRate: Math.fround(0.1), batchSize: 256, epochs: 10, seed: 0, softmax: 'row', weightDecay: 0, schedule: 'constant' },
+    { learningRate: Math.fround(0.1), batchSize: 256, epochs: 10, seed: 0, softmax: 'row', weightDecay: 0, schedule: 'constant', deskew: false },
   );
-  assert.deepEqual(best, { learningRate: 0.5, batchSize: 64, epochs: 30, seed: 0, softmax: 'row', weightDecay: 0, schedule: 'cosine' });
+  assert.deepEqual(best, { learningRate: 0.5, batchSize: 64, epochs: 30, seed: 0, softmax: 'row', weightDecay: 0, schedule: 'cosine', deskew: true });
   const trainer = Trainer.fromNpz(bytes, {});
   assert.deepEqual(trainer.config(), homework, 'no options: the homework settings');
   trainer.free();
@@ -215,5 +215,135 @@ test('a learning rate that overflows stops with a message and keeps a model that
     name: 'ConfigError',
     message: /learning rate must be a positive number, not inf/,
   });
+  trainer.free();
+});
+
+const argmax = (values) => Array.from(values).reduce((best, v, i, all) => (v > all[best] ? i : best), 0);
+const sum = (values) => values.reduce((total, v) => total + v, 0);
+
+/** A trainer on the bundled data trained for `epochs` epochs with `options`. */
+function trained(epochs, options = {}) {
+  const trainer = Trainer.fromNpz(bytes, { epochs, ...options });
+  trainer.step(1_000_000);
+  return trainer;
+}
+
+/** The first test image `trainer` misreads: { index, image, label, predicted }. */
+function firstMistake(trainer) {
+  const predictions = trainer.testPredictions();
+  const labels = trainer.testLabels();
+  const index = predictions.findIndex((p, i) => p !== labels[i]);
+  return { index, image: trainer.testImage(index), label: labels[index], predicted: predictions[index] };
+}
+
+test('teach makes a misread digit read right and keeps it; bad input is refused and changes nothing', () => {
+  const trainer = trained(3);
+  const { image, label, predicted } = firstMistake(trainer);
+  assert.equal(argmax(trainer.predict(image)), predicted);
+  const withNaN = image.slice();
+  withNaN[300] = NaN;
+  const refusals = [[new Float32Array(10), label], [withNaN, label], [image, 10], [image, -1], [image, 2.5]];
+  for (const [pixels, digit] of refusals) {
+    const weights = trainer.weights();
+    assert.throws(() => trainer.teach(pixels, digit), { name: 'InputError' }, `length ${pixels.length}, label ${digit}`);
+    assert.deepEqual(trainer.weights(), weights, `a refusal (label ${digit}) leaves the weights`);
+    assert.equal(trainer.correctionLabels().length, 0, 'and keeps no correction');
+  }
+  const lesson = trainer.teach(image, label);
+  assert.deepEqual(Object.keys(lesson).sort(), ['correctionsReadRight', 'learned', 'steps']);
+  assert.equal(lesson.learned, true);
+  assert.ok(Number.isInteger(lesson.steps) && lesson.steps >= 1, `steps: ${lesson.steps}`);
+  assert.equal(lesson.correctionsReadRight, 1);
+  assert.equal(argmax(trainer.predict(image)), label, 'read as taught');
+  assert.deepEqual(Array.from(trainer.correctionLabels()), [label]);
+  assert.deepEqual(trainer.correctionImage(0), image);
+  trainer.free();
+});
+
+test('evidence: the pixels and biases give the scores, whose difference gives the odds', () => {
+  const trainer = trained(3);
+  for (const index of [0, 1, 2, firstMistake(trainer).index]) {
+    const image = trainer.testImage(index);
+    const p = trainer.predict(image);
+    const e = trainer.evidence(image);
+    assert.equal(e.predicted, argmax(p), `test image ${index}: the top digit`);
+    assert.notEqual(e.runnerUp, e.predicted);
+    assert.equal(e.forPredicted.length, 784);
+    assert.equal(e.forRunnerUp.length, 784);
+    assert.equal(e.probabilities.length, 10);
+    const top = sum(e.forPredicted) + e.predictedBias;
+    const next = sum(e.forRunnerUp) + e.runnerUpBias;
+    assert.ok(top >= next, `${top} >= ${next}`);
+    const odds = Math.exp(top - next);
+    const ratio = p[e.predicted] / p[e.runnerUp];
+    assert.ok(Math.abs(odds - ratio) <= 1e-3 * ratio, `exp(score difference) ${odds} against p ratio ${ratio}`);
+  }
+  assert.throws(() => trainer.evidence(new Float32Array(3)), { name: 'InputError' });
+  trainer.free();
+});
+
+/** A slanted bar (leaning right, like a quick 1), drawn large and preprocessed as the pad's drawings are. */
+function slantedStroke() {
+  const ink = (x, y) => (Math.abs(x - (300 + 0.6 * (200 - y))) < 20 && y > 40 && y < 360 ? 1 : 0);
+  return preprocessDigit(canvas(600, 400, 'lightOnDark', ink), 600, 400);
+}
+
+/** How widely the ink of a 28×28 image spreads over its columns: the standard deviation of x by ink. */
+function columnSpread(pixels) {
+  let mass = 0, mean = 0, square = 0;
+  pixels.forEach((v, i) => {
+    const x = i % 28;
+    mass += v; mean += x * v; square += x * x * v;
+  });
+  mean /= mass;
+  return Math.sqrt(square / mass - mean * mean);
+}
+
+test('modelInput straightens a slanted stroke when the model deskews, and is the input otherwise', () => {
+  const stroke = slantedStroke();
+  const straight = Trainer.fromNpz(bytes, { deskew: true });
+  const plain = Trainer.fromNpz(bytes, { deskew: false });
+  const straightened = straight.modelInput(stroke);
+  assert.ok(straightened instanceof Float32Array && straightened.length === 784);
+  const largest = straightened.reduce((m, v, i) => Math.max(m, Math.abs(v - stroke[i])), 0);
+  assert.ok(largest > 0.5, `deskewing moves the ink (largest change ${largest})`);
+  assert.ok(columnSpread(straightened) < 0.6 * columnSpread(stroke), `${columnSpread(straightened)} < ${columnSpread(stroke)}`);
+  assert.deepEqual(plain.modelInput(stroke), stroke, 'without deskewing the model reads the image as given');
+  assert.equal(straight.config().deskew, true);
+  straight.free();
+  plain.free();
+});
+
+test('corrections survive exportNpz → importNpz, and can be removed one by one or all at once', () => {
+  const trainer = trained(1);
+  const { image, label } = firstMistake(trainer);
+  const other = trainer.testImage(5);
+  trainer.teach(image, label);
+  trainer.teach(other, 8);
+  const saved = Trainer.fromNpz(bytes, {});
+  saved.importNpz(trainer.exportNpz(0.9));
+  assert.deepEqual(Array.from(saved.correctionLabels()), [label, 8]);
+  [image, other].forEach((pixels, i) => {
+    const worst = saved.correctionImage(i).reduce((m, v, j) => Math.max(m, Math.abs(v - pixels[j])), 0);
+    assert.ok(worst <= 1 / 255 + 1e-6, `drawing ${i} comes back within 1/255 (${worst})`);
+  });
+  assert.deepEqual(saved.weights(), trainer.weights(), 'the model too');
+  saved.removeCorrection(0);
+  assert.deepEqual(Array.from(saved.correctionLabels()), [8]);
+  assert.throws(() => saved.correctionImage(1), { name: 'InputError' });
+  saved.clearCorrections();
+  assert.equal(saved.correctionLabels().length, 0);
+  assert.equal(trainer.correctionLabels().length, 2, 'the original keeps its own');
+  trainer.free();
+  saved.free();
+});
+
+test('deskewing with the best preset reaches 0.93 on the bundled test set', () => {
+  const { best } = presets();
+  assert.equal(best.deskew, true);
+  const trainer = Trainer.fromNpz(bytes, best);
+  trainer.step(1_000_000);
+  const { testAccuracy } = trainer.evaluate();
+  assert.ok(testAccuracy >= 0.93, `best preset with deskewing: ${testAccuracy}`);
   trainer.free();
 });

@@ -83,3 +83,46 @@ test('a refused restart keeps the run and says why', () => {
   assert.equal(s.state.trainer, trainer);
   assert.equal(s.state.failure, null);
 });
+
+test('the drawing on the pad can be taught once the model is trained; Reset asks first, then forgets it', () => {
+  const { session: s } = session();
+  const teacher = core.Trainer.fromNpz(bytes, { epochs: 2 });
+  teacher.step(1_000_000);
+  const predictions = teacher.testPredictions();
+  const labels = teacher.testLabels();
+  const index = predictions.findIndex((p, i) => p !== labels[i]);
+  const pixels = teacher.testImage(index);
+  s.showDigit({ pixels, source: '', fromPad: true });
+  s.teach(labels[index]);
+  assert.equal(s.state.corrections.length, 0, 'an untrained model is not taught');
+  assert.ok(s.importModel(teacher.exportNpz(), 'trained.npz'));
+  teacher.free();
+
+  s.showDigit({ pixels, source: 'Test image', fromPad: false });
+  s.teach(labels[index]);
+  assert.equal(s.state.corrections.length, 0, "a test image's digit is known: not taught");
+  const broken = pixels.slice();
+  broken[10] = NaN;
+  s.showDigit({ pixels: broken, source: '', fromPad: true });
+  s.teach(labels[index]);
+  assert.match(s.state.taught, /./, 'a refused drawing says why');
+  assert.equal(s.state.corrections.length, 0, 'and changes nothing');
+
+  s.showDigit({ pixels, source: '', fromPad: true });
+  const revision = s.state.revision;
+  s.teach(labels[index]);
+  assert.equal(s.state.taught, `Learnt: it now reads your drawing as a ${labels[index]}.`);
+  assert.deepEqual(s.state.corrections.map((c) => c.label), [labels[index]]);
+  assert.ok(s.state.revision > revision, 'what is drawn from the model is redrawn');
+  const p = s.predict(pixels);
+  assert.equal(p.indexOf(Math.max(...p)), labels[index]);
+
+  s.reset(options);
+  assert.equal(s.state.confirmingReset, true, 'Reset asks first');
+  assert.equal(s.state.corrections.length, 1, 'and forgets nothing yet');
+  s.reset(options, true);
+  assert.equal(s.state.confirmingReset, false);
+  assert.deepEqual(s.state.corrections, []);
+  assert.equal(s.state.trainer.correctionLabels().length, 0);
+  assert.equal(s.state.progress, null, 'an untrained model');
+});

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 const root = new URL('../../', import.meta.url);
 const { initSync, presets } = await import(new URL('www/pkg/mnist_logreg.js', root));
 const { PARAMETERS, settingsFromUrl } = await import(new URL('www/input/url-settings.js', root));
-const { fieldText } = await import(new URL('www/input/settings-form.js', root));
+const { SettingsForm, fieldText } = await import(new URL('www/input/settings-form.js', root));
 const html = readFileSync(new URL('index.html', root), 'utf8');
 
 before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
@@ -37,6 +37,8 @@ test('every option the core knows has a form field of its kind and a URL paramet
     assert.ok(field, `no form field for the option ${option} in index.html`);
     if (typeof value === 'number') {
       assert.deepEqual([field.tag, field.type], ['input', 'number'], `${option} is a number`);
+    } else if (typeof value === 'boolean') {
+      assert.deepEqual([field.tag, field.type], ['input', 'checkbox'], `${option} is on or off`);
     } else {
       assert.equal(field.tag, 'select', `${option} is a choice`);
       assert.ok(field.values.includes(value) && field.values.includes(best[option]), `${option} offers the presets' values`);
@@ -61,6 +63,7 @@ test('links already shared keep working: the short parameter names', () => {
     schedule: 'cosine',
   });
   assert.deepEqual(settingsFromUrl({ search: '?epochs=4' }), { epochs: '4' }, 'what it does not name is left out');
+  assert.deepEqual(settingsFromUrl({ search: '?deskew=1' }), { deskew: '1' }, 'a box is carried as 1 or 0');
 });
 
 test('presets fill the form as typed: a 32-bit rate in its shortest decimal', () => {
@@ -72,4 +75,26 @@ test('presets fill the form as typed: a 32-bit rate in its shortest decimal', ()
   assert.equal(fieldText(256), '256');
   assert.equal(fieldText(2 ** 53 - 1), '9007199254740991', 'a whole number (a seed) is kept to the last digit');
   assert.equal(fieldText('cosine'), 'cosine');
+});
+
+test('a boolean option is a checkbox: presets and links tick it, and the form reads it as true or false', () => {
+  const { homework, best } = presets();
+  // A stand-in for the form: a field per option, a checkbox for each boolean one.
+  const elements = Object.fromEntries(
+    Object.entries(homework).map(([name, value]) => [
+      name,
+      typeof value === 'boolean' ? { type: 'checkbox', checked: false } : { type: 'text', value: '' },
+    ]),
+  );
+  const settings = new SettingsForm({ elements, querySelectorAll: () => [], dispatchEvent: () => true });
+  settings.usePresets({ homework, best });
+  settings.usePreset('best');
+  assert.equal(elements.deskew.checked, true, 'Best settings tick it');
+  assert.deepEqual(settings.read().options, best);
+  settings.usePreset('homework');
+  assert.equal(settings.read().options.deskew, false, 'Homework settings leave it off');
+  settings.write({ deskew: '1' });
+  assert.equal(elements.deskew.checked, true, 'deskew=1 in a link ticks it');
+  settings.write({ deskew: '0' });
+  assert.equal(elements.deskew.checked, false, 'deskew=0 leaves it off');
 });

@@ -26,3 +26,23 @@ export function pixelPicture(height, width, colourOf) {
 
 /** A grey level in 0..1 (values outside are clamped) as 0xRRGGBB. */
 export const grey = (level) => Math.round(255 * Math.min(1, Math.max(0, level))) * 0x010101;
+
+// Blue – white – orange, for values that count for (orange) or against (blue) a digit: distinguishable with
+// the common colour-vision deficiencies. The weight pictures and the evidence pictures share it.
+const NEGATIVE = [33, 102, 172];
+const ZERO = [247, 247, 247];
+const POSITIVE = [217, 95, 2];
+
+/** A value in -1..1 (relative to the largest of its picture or pictures) as 0xRRGGBB on the diverging map. */
+export function diverging(value) {
+  const [from, t] = value < 0 ? [NEGATIVE, Math.min(1, -value)] : [POSITIVE, Math.min(1, value)];
+  const channel = (i) => Math.round(ZERO[i] + (from[i] - ZERO[i]) * t);
+  return (channel(0) << 16) | (channel(1) << 8) | channel(2);
+}
+
+/** The largest magnitude in `arrays`, never zero: one symmetric scale for pictures meant to be compared. */
+export function largestMagnitude(arrays) {
+  let largest = 1e-12;
+  for (const values of arrays) for (const value of values) largest = Math.max(largest, Math.abs(value));
+  return largest;
+}

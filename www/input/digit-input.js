@@ -7,8 +7,9 @@ export class DigitInput {
    * @param {HTMLCanvasElement} canvas the drawing pad
    * @param {(image: ImageData) => Float32Array|null|undefined} preprocess the drawing in MNIST form, none
    *   for a blank pad (throws if refused)
-   * @param {(digit: { pixels: Float32Array|null, source: string }) => void} onChange called with the new
-   *   digit: its pixels (null when there is none), and where it comes from when it is not the drawing
+   * @param {(digit: { pixels: Float32Array|null, source: string, fromPad: boolean }) => void} onChange called
+   *   with the new digit: its pixels (null when there is none), where it comes from when it is not the
+   *   drawing, and whether it is the drawing (only a drawing can be taught: a test image's digit is known)
    * @param {(error: unknown) => void} onError called when the drawing could not be read
    */
   constructor(canvas, preprocess, onChange, onError) {
@@ -26,7 +27,7 @@ export class DigitInput {
   /** Shows `pixels` (a test image, described by `source`) in place of the drawing, which is cleared. */
   showTestImage(pixels, source) {
     this.pad.clear(false);
-    this.onChange({ pixels, source });
+    this.onChange({ pixels, source, fromPad: false });
   }
 
   /** Reads the pad on the next frame: drawing events come faster than frames. */
@@ -39,7 +40,7 @@ export class DigitInput {
       } catch (error) {
         this.onError(error);
       }
-      this.onChange({ pixels, source: '' });
+      this.onChange({ pixels, source: '', fromPad: true });
     });
   }
 }

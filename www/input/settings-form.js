@@ -1,6 +1,6 @@
 // The training settings form: read and validate it into the options `Trainer.fromNpz` takes, fill it from a
 // preset, and lock it while a run uses it. The options and their defaults come from the core (`presets()`);
-// the `compare` box is a setting of the page, not an option.
+// the `compare` box is a setting of the page, not an option. A boolean option is a checkbox.
 
 /**
  * A value as a field shows it. The core keeps rates as 32-bit floats, so a preset's 0.1 comes back as
@@ -24,16 +24,19 @@ export class SettingsForm {
 
   /**
    * Takes the core's presets ({ homework, best }): the preset buttons fill the form with them, and the types
-   * of their values say which fields hold numbers.
+   * of their values say which fields hold numbers and which are on or off.
    */
   usePresets(presets) {
     this.presets = presets;
     for (const button of this.form.querySelectorAll('[data-preset]')) {
-      button.addEventListener('click', () => {
-        this.write(presets[button.dataset.preset]);
-        this.form.dispatchEvent(new Event('input')); // as if typed, so what follows the form (the address) does
-      });
+      button.addEventListener('click', () => this.usePreset(button.dataset.preset));
     }
+  }
+
+  /** Fills the form with preset `name` ('homework' or 'best'). */
+  usePreset(name) {
+    this.write(this.presets[name]);
+    this.form.dispatchEvent(new Event('input')); // as if typed, so what follows the form (the address) does
   }
 
   /** Whether compare mode is on: also train the other softmax alongside. */
@@ -52,16 +55,22 @@ export class SettingsForm {
     }
     const options = {};
     for (const [name, value] of Object.entries(this.presets.homework)) {
-      const field = this.form.elements[name].value;
-      options[name] = typeof value === 'number' ? Number(field) : field;
+      const field = this.form.elements[name];
+      if (typeof value === 'boolean') options[name] = field.checked;
+      else options[name] = typeof value === 'number' ? Number(field.value) : field.value;
     }
     return { options };
   }
 
-  /** Puts values (options, or the address's strings) into the fields of the same names. */
+  /**
+   * Puts values (options, or the address's strings) into the fields of the same names; a checkbox is ticked
+   * by true or the address's '1' (or 'true').
+   */
   write(values) {
     for (const [name, value] of Object.entries(values)) {
-      if (this.form.elements[name]) this.form.elements[name].value = fieldText(value);
+      const field = this.form.elements[name];
+      if (field?.type === 'checkbox') field.checked = value === true || value === '1' || value === 'true';
+      else if (field) field.value = fieldText(value);
     }
   }
 

@@ -1,5 +1,5 @@
 // The training settings in the page's address, so a link shares them:
-// ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row&wd=0&schedule=constant
+// ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row&wd=0&schedule=constant&deskew=0
 // The short names are kept as they are: links already shared use them. tests/js/settings.test.mjs checks
 // that every option the core knows has one.
 
@@ -12,6 +12,7 @@ export const PARAMETERS = {
   softmax: 'softmax',
   wd: 'weightDecay',
   schedule: 'schedule',
+  deskew: 'deskew', // a checkbox: 1 on, 0 or absent off (links from before it existed leave it off)
 };
 
 /** The settings the address carries, as form field values (strings); fields it does not name are left out. */
@@ -27,7 +28,10 @@ export function settingsFromUrl(location = window.location) {
 /** Puts the form's current values into the address (replacing the history entry, not adding one). */
 function settingsToUrl(form) {
   const query = new URLSearchParams(window.location.search);
-  for (const [parameter, field] of Object.entries(PARAMETERS)) query.set(parameter, form.elements[field].value);
+  for (const [parameter, name] of Object.entries(PARAMETERS)) {
+    const field = form.elements[name];
+    query.set(parameter, field.type === 'checkbox' ? (field.checked ? '1' : '0') : field.value);
+  }
   history.replaceState(null, '', `${window.location.pathname}?${query}${window.location.hash}`);
 }
 

@@ -2,10 +2,11 @@
 // does when the core fails. It owns all the page's state (state.js) and never touches the page: every
 // change goes through `update`, which hands the state to the `render` callback it was given.
 import { isRefusal, messageOf } from '../core.js';
-import { comparisonText, importedText } from '../page-text.js';
+import { comparisonText, importedText, taughtText } from '../page-text.js';
+import { correctionsOf, trainerWithDrawingsOf } from './corrections.js';
 import { Curves } from './curves.js';
 import { forgetModel, keepModel, keptModel } from './model-store.js';
-import { initialState } from './state.js';
+import { canTeach, initialState } from './state.js';
 import { Divergence, TrainingLoop } from './training-loop.js';
 
 /** Whether two sets of options train alike. */
@@ -127,12 +128,17 @@ export class Session {
     if (previous && previous !== trainer) this.guard(() => previous.free());
     if (twin) this.guard(() => twin.free());
     const progress = this.guard(() => trainer.progress());
-    if (!progress) return;
+    const deskews = this.guard(() => trainer.config().deskew);
+    if (!progress || deskews === undefined) return;
     this.update({
       ...changes,
       phase: 'ready',
       trainer,
       options,
+      deskews,
+      corrections: this.correctionsOf(trainer),
+      taught: '',
+      confirmingReset: false,
       twin: null,
       loop: null,
       progress: null,
@@ -202,19 +208,33 @@ export class Session {
     return true;
   }
 
-  /** Back to an untrained model with `options`; a deliberate reset also forgets the kept model. */
-  reset(options) {
-    if (this.freshRun(options, true)) forgetModel();
+  /**
+   * Back to an untrained model with `options`. A deliberate reset also forgets the kept model and the
+   * visitor's drawings; when there are drawings, it waits for the visitor to confirm (`confirmed`) first.
+   */
+  reset(options, confirmed = false) {
+    const drawings = this.state.corrections.length;
+    if (drawings > 0 && !confirmed) {
+      this.update({ confirmingReset: true });
+      return;
+    }
+    if (!this.freshRun(options, true)) return;
+    forgetModel();
+    if (drawings > 0) {
+      // The run just begun holds the drawings in its training set: it begins again without them.
+      this.guard(() => this.state.trainer.clearCorrections());
+      this.freshRun(options, true);
+    }
   }
 
   /** Trains a fresh run with `options`; with `compare`, the other softmax trains alongside on the same batches. */
   train(options, compare) {
     if (!this.freshRun(options)) return;
-    const { trainer, data } = this.state;
+    const { trainer } = this.state;
     let twin = null;
     if (compare) {
       const softmax = options.softmax === 'row' ? 'batch' : 'row';
-      twin = this.guard(() => this.core.Trainer.fromNpz(data.bytes, { ...options, softmax }));
+      twin = this.guard(() => trainerWithDrawingsOf(this.core, this.state.data, { ...options, softmax }, trainer));
       if (!twin) return;
     }
     const curves = new Curves(this.state.curves.batchesPerEpoch, options.epochs, compare);
@@ -247,7 +267,7 @@ export class Session {
       },
       onFinish: () => {
         this.update({ phase: 'done' });
-        this.keepFinishedModel();
+        this.keepModel();
       },
       onError: (error) => {
         if (!(error instanceof Divergence) && !isRefusal(error)) {
@@ -259,8 +279,11 @@ export class Session {
     };
   }
 
-  /** Keeps the finished model for the next visit, once the finished page is on screen (storage can take a frame). */
-  keepFinishedModel() {
+  /**
+   * Keeps the model (a finished run's, or one just taught) with the visitor's drawings for the next visit,
+   * once the page is on screen (storage can take a frame).
+   */
+  keepModel() {
     const { data, info, testAccuracy } = this.state;
     const npz = this.read((trainer) => trainer.exportNpz(testAccuracy));
     if (!npz) return;
@@ -287,14 +310,69 @@ export class Session {
     return this.read((trainer) => trainer.exportNpz(this.state.testAccuracy));
   }
 
-  /** Shows `digit` ({ pixels, source }) in the prediction panel. */
+  /** Shows `digit` ({ pixels, source, fromPad }) in the prediction panel; what teaching did was about the last. */
   showDigit(digit) {
-    this.update({ digit });
+    this.update({ digit, taught: '' });
+  }
+
+  /**
+   * Teaches the model that the drawing on the pad is the digit `label`, when it may be taught (see
+   * `canTeach`). The model keeps the drawing as a correction; a refusal is shown and changes nothing.
+   */
+  teach(label) {
+    if (!canTeach(this.state)) return;
+    const { pixels } = this.state.digit;
+    let lesson;
+    try {
+      lesson = this.read((trainer) => trainer.teach(pixels, label));
+    } catch (refusal) {
+      this.update({ taught: messageOf(refusal) });
+      return;
+    }
+    const evaluation = lesson && this.read((trainer) => trainer.evaluate()); // the figures, after the lesson
+    if (!evaluation) return;
+    this.update({
+      taught: taughtText(lesson, label),
+      revision: this.state.revision + 1,
+      testAccuracy: evaluation.testAccuracy,
+      trainAccuracy: evaluation.trainAccuracy,
+      corrections: this.correctionsOf(this.state.trainer),
+    });
+    this.keepModel();
+  }
+
+  /** Forgets the visitor's drawing `index`: runs that begin later do not train on it (the model stays). */
+  forgetCorrection(index) {
+    const { trainer, phase } = this.state;
+    try {
+      this.guard(() => trainer.removeCorrection(index));
+    } catch (refusal) {
+      this.update({ taught: messageOf(refusal) });
+      return;
+    }
+    this.update({ corrections: this.correctionsOf(trainer), confirmingReset: false });
+    // A run that has not finished is kept when it does, with the drawings as they are then.
+    if (phase === 'ready' || phase === 'done') this.keepModel();
+  }
+
+  /** The visitor's drawings `trainer` holds (none while the core is failing). */
+  correctionsOf(trainer) {
+    return this.guard(() => correctionsOf(trainer)) ?? [];
   }
 
   /** The drawing pad's RGBA `image` as the model's input (undefined for a blank pad); throws a DrawingError. */
   preprocess(image) {
     return this.core && this.guard(() => this.core.preprocessDigit(image.data, image.width, image.height));
+  }
+
+  /** `pixels` as the model reads them: straightened when it deskews. */
+  modelInput(pixels) {
+    return this.read((trainer) => trainer.modelInput(pixels));
+  }
+
+  /** Why the model reads `pixels` as it does: each pixel's part in the top two digits' scores. */
+  evidence(pixels) {
+    return this.read((trainer) => trainer.evidence(pixels));
   }
 
   /** The 10 class probabilities of `pixels` under the current model. */

@@ -19,7 +19,11 @@ export function initialState() {
     trainAccuracy: undefined, // the last epoch's mean over its batches, then the whole set's at the end
     samplesPerSecond: 0,
     curves: new Curves(1, 1), // the learning curves' points
-    digit: { pixels: null, source: '' }, // what the prediction panel classifies (see input/digit-input.js)
+    digit: { pixels: null, source: '', fromPad: true }, // what the prediction panel classifies (input/digit-input.js)
+    deskews: false, // whether the model straightens every image before it reads it (its `deskew` option)
+    corrections: [], // the visitor's drawings taught to the model, { label, pixels }, oldest first
+    taught: '', // what the last teaching did to the drawing on the pad
+    confirmingReset: false, // whether Reset waits for the visitor to confirm forgetting their drawings
     dataError: '', // why a file was not loaded
     trainError: '', // why training or the model stopped
     notice: '', // what happened to the model (loaded, not kept, a link copied)
@@ -30,3 +34,13 @@ export function initialState() {
 
 /** Whether the run's model has learned anything: trained for a batch or more, or loaded from a file. */
 export const isTrained = (state) => state.imported || Boolean(state.progress && state.progress.totalBatches > 0);
+
+/**
+ * Whether the visitor may teach the model what the drawing on the pad is: a trained model that is not
+ * training, and a drawing (a test image's digit is known already) the model can read.
+ */
+export function canTeach(state) {
+  const { phase, digit, info } = state;
+  const idle = phase === 'ready' || phase === 'done';
+  return idle && isTrained(state) && digit.fromPad && Boolean(digit.pixels) && digit.pixels.length === info?.features;
+}

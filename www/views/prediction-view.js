@@ -1,10 +1,20 @@
-// Shows what the model thinks of a drawing: the top digit, ten probability bars and the 28×28 input.
+// Shows what the model thinks of a drawing: the top digit, ten probability bars and the 28×28 input as the
+// model reads it; before there is a model, a button that trains one.
 import { showText } from '../dom/show-text.js';
 
+const SEEN_CAPTION = 'what the model sees (28×28)';
+
 export class PredictionView {
-  constructor({ text, source, bars, seen }) {
+  /**
+   * @param {object} elements `text` (the answer), `source`, `bars` (a list), `seen` (a 28×28 canvas),
+   *   `seenCaption`, `trainNow` (a button, shown while there is a drawing and no model)
+   */
+  constructor({ text, source, bars, seen, seenCaption, trainNow }) {
     this.text = text;
     this.source = source;
+    this.seenCaption = seenCaption;
+    this.trainNow = trainNow;
+    this.seen = seen;
     this.seenContext = seen.getContext('2d');
     this.seenImage = this.seenContext.createImageData(28, 28);
     this.bars = [];
@@ -28,22 +38,30 @@ export class PredictionView {
         return item;
       }),
     );
-    this.show(null, null, false);
+    this.show({});
   }
 
   /**
-   * @param {Float32Array|null} pixels the 784 pixels the model sees, or null when nothing is drawn
-   * @param {Float32Array|null} probabilities the 10 class probabilities
-   * @param {boolean} trained whether the model has learned anything yet
-   * @param {string} [source] where the digit comes from, when it is not the pad's drawing
+   * @param {object} prediction
+   * @param {Float32Array|null} [prediction.pixels] the 784 pixels as the model reads them, or null when
+   *   nothing is drawn
+   * @param {boolean} [prediction.straightened] whether the model straightened them (it deskews)
+   * @param {Float32Array|null} [prediction.probabilities] the 10 class probabilities
+   * @param {boolean} [prediction.trained] whether the model has learned anything yet
+   * @param {string} [prediction.source] where the digit comes from, when it is not the pad's drawing
+   * @param {boolean} [prediction.offerTraining] whether to offer the button that trains a model now
    */
-  show(pixels, probabilities, trained, source = '') {
+  show({ pixels = null, straightened = false, probabilities = null, trained = false, source = '', offerTraining = false }) {
     // The page asks again at every refresh while training; an unchanged answer costs no repaint.
-    const shown = [pixels, probabilities && Array.from(probabilities).join(), trained, source];
+    const shown = [pixels, straightened, probabilities && Array.from(probabilities).join(), trained, source, offerTraining];
     if (this.shown?.every((part, i) => part === shown[i])) return;
     this.shown = shown;
     this.drawSeen(pixels);
+    const caption = straightened ? `${SEEN_CAPTION}, straightened` : SEEN_CAPTION;
+    showText(this.seenCaption, caption);
+    this.seen.setAttribute('aria-label', `The 28×28 image the model sees${straightened ? ', straightened' : ''}`);
     showText(this.source, source);
+    this.trainNow.hidden = !offerTraining;
     if (!pixels || !probabilities) {
       this.text.textContent = 'Draw a digit';
       this.text.dataset.digit = '';
@@ -57,7 +75,9 @@ export class PredictionView {
       this.text.textContent = `It looks like a ${best} (${confidence} %)`;
       this.text.dataset.digit = String(best);
     } else {
-      this.text.textContent = 'The model is untrained: every digit is equally likely. Press Train first.';
+      this.text.textContent = offerTraining
+        ? 'The model is untrained: every digit is equally likely. Train one now:'
+        : 'The model is untrained: every digit is equally likely. Press Train first.';
       this.text.dataset.digit = '';
     }
     this.setBars(probabilities, trained ? best : -1);

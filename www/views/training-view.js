@@ -1,7 +1,7 @@
 // The training panel: the buttons as the phase allows them, the progress bar and line, the figures (test and
 // train accuracy, batch loss, speed) and the lines that say what happened to the model.
 import { showText } from '../dom/show-text.js';
-import { compact, percent, progressText } from '../page-text.js';
+import { compact, percent, progressText, yourDrawings } from '../page-text.js';
 
 /** Shows a figure as text, and its exact value in `data-value` (for tests and assistive reading). */
 function setFigure(element, text, value) {
@@ -14,7 +14,8 @@ export class TrainingView {
   /**
    * @param {object} elements `page` (gets `data-state`), `buttons` ({ train, pause, reset, save }),
    *   `progress`, `progressText`, `figures` ({ testAccuracy, trainAccuracy, loss, speed }), `error`, `notice`,
-   *   `comparison`
+   *   `comparison`, `drawings` (the line that says training includes the visitor's drawings), `confirmReset`
+   *   ({ panel, text, confirm }: Reset's question before it forgets them)
    */
   constructor(elements) {
     this.elements = elements;
@@ -55,6 +56,21 @@ export class TrainingView {
     setFigure(figures.loss, shown(loss, (v) => v.toFixed(3)), loss);
     const speed = samplesPerSecond || undefined;
     setFigure(figures.speed, shown(speed, (v) => `${compact.format(v)} images/s`), speed);
+  }
+
+  /**
+   * How many drawings the visitor taught (`count`), which training includes; and whether Reset waits for
+   * the visitor to confirm forgetting them (`confirming`), then with the focus on its confirming button.
+   */
+  showDrawings(count, confirming) {
+    const { drawings, confirmReset } = this.elements;
+    showText(drawings, count > 0 ? `Training includes ${yourDrawings(count)}.` : '');
+    const asking = confirming && count > 0;
+    if (confirmReset.panel.hidden !== !asking) {
+      confirmReset.panel.hidden = !asking;
+      if (asking) confirmReset.confirm.focus();
+    }
+    showText(confirmReset.text, asking ? `Reset forgets ${yourDrawings(count)} too.` : '');
   }
 
   /** The training's error, the model's notice and compare mode's result; an empty one is hidden. */

@@ -1,19 +1,7 @@
 // "What it learned": each digit's row of weights (bias dropped) as an image, in a diverging colour map.
 // A linear classifier's weights are literally templates: orange pixels are evidence for the digit, blue
 // pixels evidence against it.
-import { pixelPicture } from '../dom/pixel-picture.js';
-
-// Blue – white – orange: distinguishable with the common colour-vision deficiencies.
-const NEGATIVE = [33, 102, 172];
-const ZERO = [247, 247, 247];
-const POSITIVE = [217, 95, 2];
-
-/** A weight in -1..1 (relative to the largest) as 0xRRGGBB on the diverging map. */
-function colour(value) {
-  const [from, t] = value < 0 ? [NEGATIVE, Math.min(1, -value)] : [POSITIVE, Math.min(1, value)];
-  const channel = (i) => Math.round(ZERO[i] + (from[i] - ZERO[i]) * t);
-  return (channel(0) << 16) | (channel(1) << 8) | channel(2);
-}
+import { diverging, pixelPicture } from '../dom/pixel-picture.js';
 
 export class WeightsView {
   /**
@@ -71,7 +59,7 @@ export class WeightsView {
       for (let j = 1; j < inputs; j += 1) largest = Math.max(largest, Math.abs(weights[k * inputs + j]));
     }
     this.figures.forEach((figure, k) => {
-      figure.firstChild.src = pixelPicture(...imageShape, (i) => colour(weights[k * inputs + 1 + i] / largest));
+      figure.firstChild.src = pixelPicture(...imageShape, (i) => diverging(weights[k * inputs + 1 + i] / largest));
     });
   }
 }
