@@ -5,96 +5,25 @@
 
 mod config;
 mod evaluation;
+mod progress;
 pub mod saved;
+mod teach;
 
 pub use config::{Presets, Schedule, TrainConfig, MAX_EPOCHS, MAX_SEED};
 pub use evaluation::{Evaluation, PendingEvaluation};
+pub use progress::{BatchResult, Progress, StepReport};
+pub use teach::{Correction, Lesson};
 
 use crate::data::{Dataset, SparseRows};
 use crate::digit::deskew;
 use crate::error::{ConfigError, InputError};
-use crate::model::{argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode};
+use crate::model::{argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model};
 use crate::CLASSES;
 use ndarray::Array2;
 use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
-use serde::Serialize;
 use std::ops::ControlFlow;
-
-/// Where training stands.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Progress {
-    /// Epoch of the next batch (0-based); equals `epochs` once done.
-    pub epoch: usize,
-    /// Batches already run in that epoch.
-    pub batch: usize,
-    pub batches_per_epoch: usize,
-    /// Batches run since the start.
-    pub total_batches: usize,
-    /// Loss of the last batch run (NaN before the first).
-    pub loss: f32,
-    /// Fraction of the last batch classified correctly before its update (NaN before the first).
-    pub batch_accuracy: f32,
-    /// Whether the last call to [`Trainer::step`] finished at least one epoch.
-    pub epoch_ended: bool,
-    pub done: bool,
-    /// Whether training stopped because the loss or the weights stopped being finite numbers; the model
-    /// is then the one from before the batch that overflowed, and no further batch runs.
-    pub diverged: bool,
-}
-
-/// What a call that trains did: where training stands, and the loss and accuracy of every batch it ran.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StepReport {
-    #[serde(flatten)]
-    pub progress: Progress,
-    /// Set when training diverged: what happened and what to do.
-    pub divergence: Option<String>,
-    pub batch_losses: Vec<f32>,
-    pub batch_accuracies: Vec<f32>,
-}
-
-/// What one batch gave: its loss, the fraction it classified correctly before its update, and whether it
-/// was its epoch's last.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BatchResult {
-    pub loss: f32,
-    pub accuracy: f32,
-    pub ended_epoch: bool,
-}
-
-/// A drawing the visitor labelled: its pixels as given (MNIST's form, before any deskewing) and its digit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Correction {
-    pub pixels: Vec<f32>,
-    pub label: u8,
-}
-
-/// What teaching one drawing did.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Lesson {
-    /// SGD steps taken.
-    pub steps: usize,
-    /// Whether the model now reads the drawing as its label.
-    pub learned: bool,
-    /// How many of all the corrections (this one included) the model now reads right.
-    pub corrections_read_right: usize,
-}
-
-/// Most SGD steps one correction may take. The constants below were tuned on drawings held apart from those
-/// the README reports on (`cargo run --release --example drawn_digits teach`).
-const LESSON_STEPS: usize = 50;
-/// Training samples replayed in each of a lesson's steps, so the model does not forget what it knew.
-const LESSON_REPLAY: usize = 160;
-/// How many times the new drawing counts in each of its lesson's batches, against one for each earlier
-/// correction and replayed sample.
-const LESSON_WEIGHT: usize = 4;
-/// The learning rate of lessons.
-const LESSON_RATE: f32 = 0.75;
 
 /// Where each epoch's sample order comes from.
 #[derive(Debug, Clone)]
@@ -429,105 +358,6 @@ impl Trainer {
                 return evaluation;
             }
         }
-    }
-
-    /// Teaches the model one drawing (`pixels` in MNIST's form, as `predict` takes them) labelled `label`, at
-    /// once: SGD steps on a batch of that drawing, every earlier correction and replayed training samples
-    /// (so it neither undoes an earlier correction nor forgets what it knew), until it reads the drawing as
-    /// `label` and reads no fewer earlier corrections right than before, or [`LESSON_STEPS`] steps have run.
-    /// The correction is kept: runs that begin from now on train on it too. Refused input changes nothing.
-    pub fn teach(&mut self, pixels: &[f32], label: u8) -> Result<Lesson, InputError> {
-        self.model.check_image(pixels)?;
-        if usize::from(label) >= CLASSES {
-            return Err(InputError::Label(label.to_string()));
-        }
-        self.taught.push(Correction { pixels: pixels.to_vec(), label });
-        // Every correction as the model reads it: the newest last.
-        let lesson_rows = self.model_inputs(&self.taught);
-        let lesson_labels: Vec<u8> = self.taught.iter().map(|correction| correction.label).collect();
-        let newest = self.taught.len() - 1;
-        let read_right = |model: &Model| {
-            let mut logits = Array2::zeros((lesson_labels.len(), CLASSES));
-            logits_into(lesson_rows.iter(), model, logits.view_mut());
-            let right: Vec<bool> = logits
-                .rows()
-                .into_iter()
-                .zip(&lesson_labels)
-                .map(|(row, &label)| argmax(row) == usize::from(label))
-                .collect();
-            (right[newest], right[..newest].iter().filter(|&&r| r).count())
-        };
-        let (_, earlier_right) = read_right(&self.model);
-        let train = match &self.straightened {
-            Some(straightened) if self.model.deskews() => &straightened.train,
-            _ => &self.data.train,
-        };
-        // The same draws for the same correction, so a lesson can be replayed exactly.
-        let mut rng = Pcg64Mcg::seed_from_u64(self.taught.len() as u64);
-        let replayed = LESSON_REPLAY.min(train.len());
-        let size = LESSON_WEIGHT + newest + replayed;
-        let mut logits = Array2::zeros((size, CLASSES));
-        let mut labels = Vec::with_capacity(size);
-        let mut steps = 0;
-        let mut learned = read_right(&self.model);
-        while steps < LESSON_STEPS && !(learned.0 && learned.1 >= earlier_right) {
-            let samples: Vec<usize> = (0..replayed).map(|_| rng.gen_range(0..train.len())).collect();
-            let rows = || {
-                std::iter::repeat_n(lesson_rows.row(newest), LESSON_WEIGHT)
-                    .chain((0..newest).map(|i| lesson_rows.row(i)))
-                    .chain(samples.iter().map(|&i| train.row(i)))
-            };
-            labels.clear();
-            labels.extend(std::iter::repeat_n(label, LESSON_WEIGHT));
-            labels.extend_from_slice(&lesson_labels[..newest]);
-            labels.extend(samples.iter().map(|&i| train.labels[i]));
-            logits_into(rows(), &self.model, logits.view_mut());
-            softmax_cross_entropy(logits.view_mut(), &labels, SoftmaxMode::Row);
-            gradient_into(rows(), logits.view_mut(), &labels, &mut self.gradient);
-            self.model.descend(LESSON_RATE, 0.0, &self.gradient);
-            steps += 1;
-            learned = read_right(&self.model);
-        }
-        self.model.copy_weights_to(&mut self.last_finite_weights);
-        Ok(Lesson { steps, learned: learned.0, corrections_read_right: learned.1 + usize::from(learned.0) })
-    }
-
-    /// Whether the model reads a correction as its label.
-    fn reads(&self, correction: &Correction) -> bool {
-        self.model.classify(&correction.pixels).is_ok_and(|digit| digit == usize::from(correction.label))
-    }
-
-    /// How many corrections the model reads as their labels.
-    pub fn corrections_read_right(&self) -> usize {
-        self.taught.iter().filter(|correction| self.reads(correction)).count()
-    }
-
-    /// The visitor's corrections, oldest first.
-    pub fn corrections(&self) -> &[Correction] {
-        &self.taught
-    }
-
-    /// Forgets correction `index`: the model keeps what it learned from it, but runs that begin from now on do
-    /// not train on it.
-    pub fn remove_correction(&mut self, index: usize) -> Result<(), InputError> {
-        if index >= self.taught.len() {
-            return Err(InputError::NoSuchCorrection { index, count: self.taught.len() });
-        }
-        self.taught.remove(index);
-        Ok(())
-    }
-
-    /// Takes `corrections` as the visitor's (e.g. a saved model's), replacing any there were; runs that
-    /// begin from now on train on them.
-    pub fn set_corrections(&mut self, corrections: Vec<Correction>) -> Result<(), InputError> {
-        for correction in &corrections {
-            self.model.check_image(&correction.pixels)?;
-            if usize::from(correction.label) >= CLASSES {
-                return Err(InputError::Label(correction.label.to_string()));
-            }
-        }
-        self.taught = corrections;
-        Ok(())
     }
 
     /// An evaluation of the model as it is now, to be done a slice at a time (training may go on meanwhile):
