@@ -19,25 +19,31 @@ struct Moments {
 
 fn moments(pixels: &[f32], side: usize) -> Option<Moments> {
     debug_assert_eq!(pixels.len(), side * side);
+    // Row by row, so that no pixel's position costs a division.
+    let rows = || pixels.chunks_exact(side).enumerate().map(|(y, row)| (y as f64, row));
     let (mut mass, mut sum_x, mut sum_y) = (0.0f64, 0.0f64, 0.0f64);
-    for (i, &v) in pixels.iter().enumerate() {
-        let v = f64::from(v);
-        mass += v;
-        sum_x += (i % side) as f64 * v;
-        sum_y += (i / side) as f64 * v;
+    for (y, row) in rows() {
+        for (x, &v) in row.iter().enumerate() {
+            let v = f64::from(v);
+            mass += v;
+            sum_x += x as f64 * v;
+            sum_y += y * v;
+        }
     }
     if mass < MIN_MASS {
         return None;
     }
-    let (x, y) = (sum_x / mass, sum_y / mass);
+    let (mass_x, mass_y) = (sum_x / mass, sum_y / mass);
     let (mut xy, mut yy) = (0.0f64, 0.0f64);
-    for (i, &v) in pixels.iter().enumerate() {
-        let (dx, dy) = ((i % side) as f64 - x, (i / side) as f64 - y);
-        xy += dx * dy * f64::from(v);
-        yy += dy * dy * f64::from(v);
+    for (y, row) in rows() {
+        let dy = y - mass_y;
+        let row_mass: f64 = row.iter().map(|&v| f64::from(v)).sum();
+        let row_x: f64 = row.iter().enumerate().map(|(x, &v)| (x as f64 - mass_x) * f64::from(v)).sum();
+        xy += dy * row_x;
+        yy += dy * dy * row_mass;
     }
     let slant = if yy / mass < MIN_VERTICAL_SPREAD { 0.0 } else { xy / yy };
-    Some(Moments { x, y, slant })
+    Some(Moments { x: mass_x, y: mass_y, slant })
 }
 
 /// The slant of a square `side`×`side` image (row-major): the slope dx/dy of its ink's main axis, the x–y
@@ -56,27 +62,25 @@ pub fn deskew(pixels: &[f32], side: usize) -> Vec<f32> {
         return pixels.to_vec();
     };
     let centre = side as f64 / 2.0;
-    let at = |x: isize, y: isize| {
-        let inside = (0..side as isize).contains(&x) && (0..side as isize).contains(&y);
-        if inside {
-            f64::from(pixels[y as usize * side + x as usize])
-        } else {
-            0.0
-        }
-    };
+    let row = |y: isize| (0..side as isize).contains(&y).then(|| &pixels[y as usize * side..(y as usize + 1) * side]);
     let mut out = vec![0.0f32; side * side];
-    for (i, value) in out.iter_mut().enumerate() {
-        let (x, y) = ((i % side) as f64, (i / side) as f64);
-        // Output row y lies y − centre below the centre; its ink comes from that far below the input's
-        // centre of mass, shifted sideways along the slant.
-        let source_x = x + slant * (y - centre) + (mass_x - centre);
-        let source_y = y + (mass_y - centre);
-        let (left, top) = (source_x.floor(), source_y.floor());
-        let (tx, ty) = (source_x - left, source_y - top);
-        let (left, top) = (left as isize, top as isize);
-        let upper = (1.0 - tx) * at(left, top) + tx * at(left + 1, top);
-        let lower = (1.0 - tx) * at(left, top + 1) + tx * at(left + 1, top + 1);
-        *value = ((1.0 - ty) * upper + ty * lower) as f32;
+    for (y, out_row) in out.chunks_exact_mut(side).enumerate() {
+        // Output row y lies y − centre below the centre; its ink comes from that far below the input's centre
+        // of mass, shifted sideways along the slant. Both shifts are the same for the whole row, so are the
+        // interpolation's weights.
+        let source_y = y as f64 + (mass_y - centre);
+        let shift = slant * (y as f64 - centre) + (mass_x - centre);
+        let (top, left) = (source_y.floor(), shift.floor());
+        let (ty, tx) = (source_y - top, shift - left);
+        let (top, left) = (top as isize, left as isize);
+        for (source, weight) in [(row(top), 1.0 - ty), (row(top + 1), ty)] {
+            let Some(source) = source else { continue };
+            let at = |x: isize| if (0..side as isize).contains(&x) { f64::from(source[x as usize]) } else { 0.0 };
+            for (x, value) in out_row.iter_mut().enumerate() {
+                let x = x as isize + left;
+                *value += (weight * ((1.0 - tx) * at(x) + tx * at(x + 1))) as f32;
+            }
+        }
     }
     out
 }
