@@ -13,10 +13,14 @@ setup:
 setup-browser:
 	@bash scripts/setup.sh --browser
 
-## Compile the core to wasm (+simd128, see .cargo/config.toml) and generate the JS glue into www/pkg.
+## Compile the core to wasm (+simd128, see .cargo/config.toml), generate the JS glue into www/pkg, and
+## optimise the wasm with npm's binaryen (Debian's binaryen 108 corrupts wasm-bindgen's output): 10 % smaller gzipped.
+WASM_FEATURES := --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-reference-types --enable-multivalue --enable-mutable-globals
 wasm: setup
 	cargo build --release --lib --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir www/pkg $(WASM)
+	./node_modules/.bin/wasm-opt -O3 $(WASM_FEATURES) www/pkg/mnist_logreg_bg.wasm -o www/pkg/mnist_logreg_bg.wasm
 
 ## Serve the demo at http://127.0.0.1:$(PORT)/ (Vite dev server).
 serve: wasm

@@ -149,17 +149,7 @@ fn mnist_digits_drawn_large_and_off_centre_come_back_as_mnist() {
             preprocess_digit(&canvas(width, height, Style::DarkOnLight, ink), width, height).unwrap().unwrap();
         total_diff += redrawn.iter().zip(&pixels).map(|(a, b)| (a - b).abs()).sum::<f32>() / (SIDE * SIDE) as f32;
         let label = test.labels[index] as usize;
-        let guess = |p: &[f32]| {
-            trainer
-                .model()
-                .predict(p)
-                .unwrap()
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map(|(k, _)| k)
-                .unwrap()
-        };
+        let guess = |p: &[f32]| trainer.model().classify(p).unwrap();
         right_original += usize::from(guess(&pixels) == label);
         right_redrawn += usize::from(guess(&redrawn) == label);
     }
@@ -178,17 +168,7 @@ fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
     let trainer = trained(TrainConfig::best());
     let test = &trainer.data().test;
     let samples = 400;
-    let guess = |p: &[f32]| {
-        trainer
-            .model()
-            .predict(p)
-            .unwrap()
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(k, _)| k)
-            .unwrap()
-    };
+    let guess = |p: &[f32]| trainer.model().classify(p).unwrap();
     let accuracy_with = |brush_fraction: f32| {
         let canvas = 280;
         let scale = 0.7 * canvas as f32 / 20.0; // the digit's 20-pixel box spans 70 % of the pad
