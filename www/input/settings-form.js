@@ -2,19 +2,6 @@
 // preset, and lock it while a run uses it. The options and their defaults come from the core (`presets()`);
 // the `compare` box is a setting of the page, not an option. A boolean option is a checkbox.
 
-/**
- * A value as a field shows it. The core keeps rates as 32-bit floats, so a preset's 0.1 comes back as
- * 0.10000000149011612: a fraction is shown in the fewest digits that give the same 32-bit float.
- */
-export function fieldText(value) {
-  if (typeof value !== 'number' || Number.isInteger(value)) return String(value);
-  for (let digits = 1; digits < 17; digits += 1) {
-    const short = Number(value.toPrecision(digits));
-    if (Math.fround(short) === Math.fround(value)) return String(short);
-  }
-  return String(value);
-}
-
 export class SettingsForm {
   /** @param {HTMLFormElement} form with a field named after each option, and preset buttons (`data-preset`) */
   constructor(form) {
@@ -70,7 +57,7 @@ export class SettingsForm {
     for (const [name, value] of Object.entries(values)) {
       const field = this.form.elements[name];
       if (field?.type === 'checkbox') field.checked = value === true || value === '1' || value === 'true';
-      else if (field) field.value = fieldText(value);
+      else if (field) field.value = String(value);
     }
   }
 
