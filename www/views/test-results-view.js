@@ -1,4 +1,5 @@
 // The test set's results: a confusion matrix and a gallery of the digits the model gets wrong.
+import { cellBackground, whiteTextOn } from '../dom/contrast.js';
 import { grey, pixelPicture } from '../dom/pixel-picture.js';
 
 const GALLERY_SIZE = 24;
@@ -50,7 +51,10 @@ export class TestResultsView {
     const caption = document.createElement('caption');
     caption.textContent = 'Rows: the true digit. Columns: what the model said.';
     const head = document.createElement('tr');
-    head.append(document.createElement('th'));
+    // The corner names the row headers' column and the column headers' row, for screen readers.
+    const corner = Object.assign(document.createElement('th'), { scope: 'col' });
+    corner.append(Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: 'true digit ↓, said →' }));
+    head.append(corner);
     for (let p = 0; p < 10; p += 1) head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: p }));
     const rows = counts.map((row, truth) => {
       const tr = document.createElement('tr');
@@ -60,9 +64,11 @@ export class TestResultsView {
         const cell = document.createElement('td');
         cell.textContent = count ? String(count) : '';
         const share = count / total;
-        cell.style.setProperty('--share', share.toFixed(3));
+        const shown = Number(share.toFixed(3));
+        cell.style.setProperty('--share', String(shown));
         cell.className = predicted === truth ? 'hit' : 'miss';
-        if (share > 0.5) cell.classList.add('dark');
+        // White or black numbers, whichever contrasts more with the colour the CSS gives the cell.
+        if (whiteTextOn(cellBackground(shown, predicted === truth))) cell.classList.add('dark');
         cell.title = `${count} test images of ${truth} read as ${predicted}`;
         tr.append(cell);
       });
@@ -78,7 +84,8 @@ export class TestResultsView {
     button.dataset.index = String(index);
     button.dataset.true = String(label);
     button.dataset.predicted = String(predicted);
-    button.setAttribute('aria-label', `Test image ${index}: a ${label} read as a ${predicted}`);
+    // The name starts with the text shown (WCAG 2.5.3, label in name), then says it in words.
+    button.setAttribute('aria-label', `${label} → ${predicted}: test image ${index}, a ${label} read as a ${predicted}`);
     if (imageShape && !this.pictures.has(index)) {
       const pixels = imageOf(index);
       if (pixels) this.pictures.set(index, pixelPicture(...imageShape, (i) => grey(pixels[i])));
