@@ -7,8 +7,7 @@
 //! and is unit-tested there; the conversions live in `#[cfg(target_family = "wasm")]` blocks.
 
 use crate::digit;
-use crate::error::Error;
-use crate::error::InputError;
+use crate::error::{Error, InputError};
 use crate::train::saved::{export_npz, import_npz, FileKind, SavedModel};
 use crate::train::{Evaluation, Lesson, PendingEvaluation, StepReport, TrainConfig, Trainer};
 #[cfg(target_family = "wasm")]
@@ -151,7 +150,7 @@ impl WebTrainer {
     /// Forgets every correction.
     #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = clearCorrections))]
     pub fn clear_corrections(&mut self) {
-        self.inner.set_corrections(Vec::new()).expect("no corrections always fit");
+        self.inner.clear_corrections();
     }
 
     /// The model, its settings and the corrections as the bytes of an `.npz` that numpy reads

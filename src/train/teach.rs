@@ -127,6 +127,12 @@ impl Trainer {
         Ok(())
     }
 
+    /// Forgets every correction (the model keeps what it learned; runs that begin from now on do not train on
+    /// them).
+    pub fn clear_corrections(&mut self) {
+        self.taught.clear();
+    }
+
     /// Takes `corrections` as the visitor's (e.g. a saved model's), replacing any there were; runs that
     /// begin from now on train on them.
     pub fn set_corrections(&mut self, corrections: Vec<Correction>) -> Result<(), InputError> {
