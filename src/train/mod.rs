@@ -168,10 +168,7 @@ impl Trainer {
 
     /// The data set as the model reads it: deskewed if it deskews.
     pub fn model_data(&self) -> &Dataset {
-        match &self.straightened {
-            Some(straightened) if self.model.deskews() => straightened,
-            _ => &self.data,
-        }
+        data_as_read(&self.data, &self.straightened, self.model.deskews())
     }
 
     /// The predicted digit of every test sample.
@@ -309,10 +306,7 @@ impl Trainer {
         let size = self.config.batch_size;
         let indices = &self.order[self.batch * size..(self.batch + 1) * size];
         // The fields one by one (not `model_data()`), as the model changes below while these are read.
-        let train = match &self.straightened {
-            Some(straightened) if self.model.deskews() => &straightened.train,
-            _ => &self.data.train,
-        };
+        let train = &data_as_read(&self.data, &self.straightened, self.model.deskews()).train;
         let (taught_rows, taught_labels, trained) = (&self.taught_rows, &self.taught_labels, train.len());
         // The batch is read in place, row by row by index: shuffling moves indices, never pixels.
         let row = |i: u32| {
@@ -364,5 +358,14 @@ impl Trainer {
     /// the test set, then the training set if `include_train` (it is usually several times larger).
     pub fn start_evaluation(&self, include_train: bool) -> PendingEvaluation {
         PendingEvaluation::new(self.model.clone(), self.total_batches, include_train)
+    }
+}
+
+/// The data set as a model that deskews (or not) reads it: the straightened copy, or the data as loaded. A
+/// function of the fields rather than a method, so callers may change the model while they read the data.
+fn data_as_read<'a>(data: &'a Dataset, straightened: &'a Option<Dataset>, deskews: bool) -> &'a Dataset {
+    match straightened {
+        Some(straightened) if deskews => straightened,
+        _ => data,
     }
 }

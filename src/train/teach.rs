@@ -1,7 +1,7 @@
 //! Teaching: the visitor's corrections, learnt one at a time the moment they are made, and kept so that
 //! later runs train on them too.
 
-use super::Trainer;
+use super::{data_as_read, Trainer};
 use crate::error::InputError;
 use crate::model::{argmax, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode};
 use crate::CLASSES;
@@ -68,10 +68,7 @@ impl Trainer {
             (right[newest], right[..newest].iter().filter(|&&r| r).count())
         };
         let (_, earlier_right) = read_right(&self.model);
-        let train = match &self.straightened {
-            Some(straightened) if self.model.deskews() => &straightened.train,
-            _ => &self.data.train,
-        };
+        let train = &data_as_read(&self.data, &self.straightened, self.model.deskews()).train;
         // The same draws for the same correction, so a lesson can be replayed exactly.
         let mut rng = Pcg64Mcg::seed_from_u64(self.taught.len() as u64);
         let replayed = LESSON_REPLAY.min(train.len());
