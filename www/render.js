@@ -95,7 +95,8 @@ export class PageRenderer {
       source,
       offerTraining: Boolean(pixels) && !trained && state.phase === 'ready',
     });
-    why.show((trained && probabilities && this.model.evidence(pixels)) || null, trained, info?.imageShape);
+    const explain = trained && probabilities ? () => this.model.evidence(pixels) : null;
+    why.show(explain, trained, info?.imageShape);
   }
 
   /** `pixels` as the model reads them; straightening is asked of the core once per drawing. */

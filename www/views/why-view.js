@@ -13,29 +13,32 @@ export class WhyView {
    */
   constructor(elements) {
     this.elements = elements;
-    this.evidence = null;
+    this.explain = null;
     this.imageShape = null;
-    this.drawn = null; // the evidence the pictures show
+    this.drawn = null; // the `explain` the pictures were drawn from
     elements.details.addEventListener('toggle', () => this.draw());
   }
 
   /**
-   * @param {object|null} evidence the core's `evidence(pixels)` for the digit shown, null when there is none
+   * @param {(() => object|undefined)|null} explain gives the core's `evidence(pixels)` for the digit shown (asked
+   *   only while this part is open: it is closed most of the time, and the page refreshes ten times a second
+   *   while training); null when there is no digit
    * @param {boolean} trained whether there is a model to explain (without one, the whole part is hidden)
    * @param {[number, number] | undefined} imageShape the images' height and width
    */
-  show(evidence, trained, imageShape) {
+  show(explain, trained, imageShape) {
     this.elements.details.hidden = !trained || !imageShape;
-    this.evidence = evidence;
+    this.explain = explain;
     this.imageShape = imageShape;
     this.draw();
   }
 
   draw() {
     const { details, hint, body, pictures, captions, text } = this.elements;
-    const { evidence, imageShape } = this;
-    if (!details.open || details.hidden || evidence === this.drawn) return;
-    this.drawn = evidence;
+    const { explain, imageShape } = this;
+    if (!details.open || details.hidden || explain === this.drawn) return;
+    this.drawn = explain;
+    const evidence = explain?.() ?? null;
     showText(hint, evidence ? '' : 'Draw a digit to see which of its pixels decided what the model reads.');
     body.hidden = !evidence;
     if (!evidence) return;
