@@ -13,6 +13,9 @@ use crate::train::{Evaluation, Lesson, PendingEvaluation, StepReport, TrainConfi
 #[cfg(target_family = "wasm")]
 use wasm_bindgen::prelude::*;
 
+mod loader;
+pub use loader::{LoadProgress, Source, WebLoader};
+
 /// Most batches one `stepUntil` call runs, whatever the clock says (a clock that stood still must not
 /// make a call train for ever).
 pub const MAX_BATCHES_PER_CALL: usize = 10_000;
@@ -54,6 +57,13 @@ impl WebTrainer {
     ) -> StepReport {
         self.inner
             .step_reported(MAX_BATCHES_PER_CALL, |batch| (stop_at_epoch_end && batch.ended_epoch) || now() >= deadline)
+    }
+
+    /// Straightens the data set, ahead of a run that deskews, until `out_of_time()` (asked after every few
+    /// samples); how much is done, 0 to 1 (1 also when the samples are not square images).
+    pub fn straighten_until_clock(&mut self, mut out_of_time: impl FnMut() -> bool) -> f64 {
+        while !self.inner.straighten_some(loader::STRAIGHTEN_AT_ONCE) && !out_of_time() {}
+        self.inner.straightened_fraction()
     }
 
     /// Scores at most `max_samples` samples of a snapshot of the model taken at the first call; the
@@ -176,7 +186,7 @@ pub fn file_kind(bytes: &[u8]) -> String {
 }
 
 #[cfg(target_family = "wasm")]
-mod js {
+pub(crate) mod js {
     //! The conversions that need a JavaScript engine: options in, objects out, errors thrown.
 
     use super::*;
@@ -199,14 +209,14 @@ mod js {
     }
 
     /// A plain JS object (not a `Map`) for any serde type of the core.
-    fn to_js<T: Serialize>(value: &T) -> JsValue {
+    pub(super) fn to_js<T: Serialize>(value: &T) -> JsValue {
         let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
         // The core's types are plain numbers, strings and arrays: they always serialise.
         value.serialize(&serializer).expect("plain data serialises")
     }
 
     /// Options as `Trainer.fromNpz` takes them: any field may be left out, and so may the whole object.
-    fn config_from_js(options: JsValue) -> Result<TrainConfig, Error> {
+    pub(super) fn config_from_js(options: JsValue) -> Result<TrainConfig, Error> {
         if options.is_undefined() || options.is_null() {
             return Ok(TrainConfig::default());
         }
@@ -225,7 +235,7 @@ mod js {
     }
 
     /// The browser's (or Node's) `performance` clock, which the page's deadlines are given in.
-    fn performance() -> Result<web_sys::Performance, JsValue> {
+    pub(super) fn performance() -> Result<web_sys::Performance, JsValue> {
         let performance = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance"))?;
         if performance.is_undefined() {
             return Err(js_sys::Error::new("stepUntil needs performance.now(), which this engine lacks").into());
@@ -272,6 +282,14 @@ mod js {
         pub fn step_until(&mut self, deadline: f64, stop_at_epoch_end: bool) -> Result<JsValue, JsValue> {
             let clock = performance()?;
             Ok(to_js(&self.step_until_clock(deadline, stop_at_epoch_end, || clock.now())))
+        }
+
+        /// Straightens the data set until `performance.now()` passes `deadline`, so that a later `restart`
+        /// with `deskew` does not do it all at once; the fraction done (1 when done).
+        #[wasm_bindgen(js_name = straightenUntil)]
+        pub fn straighten_until(&mut self, deadline: f64) -> Result<f64, JsValue> {
+            let clock = performance()?;
+            Ok(self.straighten_until_clock(|| clock.now() >= deadline))
         }
 
         /// `{ trainAccuracy, testAccuracy, testLoss, atBatch }` of the current model on the whole sets.

@@ -4,15 +4,19 @@
 //! that can refuse a file runs on the `.npy` headers before any array is decompressed or allocated, so a
 //! tiny hostile file cannot make us reserve gigabytes; decompression itself is capped as well.
 
+mod loader;
 pub(crate) mod npz;
 mod sparse;
+mod stream;
 
+pub use loader::DatasetLoader;
 pub use sparse::{SparseRow, SparseRows};
 
 use crate::error::FileError;
 use crate::CLASSES;
-use npz::{open_archive, read_header, with_values, Archive, ArrayHeader};
+use npz::ArrayHeader;
 use serde::Serialize;
+use std::io::Cursor;
 
 /// Largest number of pixels (samples × features) accepted in `X_train` and `X_test` together:
 /// 64 Mi, enough for the full MNIST (70,000 × 784 ≈ 55 M) with room to spare.
@@ -107,24 +111,6 @@ impl Dataset {
         self.image_shape.filter(|(height, width)| height == width).map(|(side, _)| side)
     }
 
-    /// The same data set with every sample's pixels transformed (e.g. deskewed), still sparse.
-    pub fn map_samples(&self, transform: impl Fn(&[f32]) -> Vec<f32>) -> Dataset {
-        let map = |split: &Split| {
-            let mut sparse = SparseRows::default();
-            for index in 0..split.len() {
-                sparse.push_sample(&transform(&split.pixels(index)));
-            }
-            Split { labels: split.labels.clone(), sparse, features: split.features }
-        };
-        Dataset {
-            train: map(&self.train),
-            test: map(&self.test),
-            features: self.features,
-            image_shape: self.image_shape,
-            notices: self.notices.clone(),
-        }
-    }
-
     /// What the data set holds, for the page to show.
     pub fn info(&self) -> DatasetInfo<'_> {
         DatasetInfo {
@@ -167,47 +153,9 @@ fn split_with_bias(pixels: &[f32], labels: Vec<u8>, features: usize) -> Split {
     Split { labels, sparse, features }
 }
 
-const DATA_ARRAYS: &str = "a data set's .npz must contain X_train, y_train, X_test and y_test";
-
-/// Loads and validates a data set from the bytes of an `.npz` file (compressed or not).
+/// Loads and validates a data set from the bytes of an `.npz` file (compressed or not), all at once.
 pub fn load_npz(bytes: &[u8]) -> Result<Dataset, FileError> {
-    let mut archive = open_archive(bytes)?;
-
-    // Pass 1: headers only, so every refusal happens before anything large is decompressed.
-    let x_train = read_header(&mut archive, "X_train", DATA_ARRAYS)?;
-    let y_train = read_header(&mut archive, "y_train", DATA_ARRAYS)?;
-    let x_test = read_header(&mut archive, "X_test", DATA_ARRAYS)?;
-    let y_test = read_header(&mut archive, "y_test", DATA_ARRAYS)?;
-    let (n_train, features, image_train) = check_images(&x_train)?;
-    let (n_test, features_test, _) = check_images(&x_test)?;
-    if features != features_test {
-        return Err(FileError::FeatureMismatch { train: features, test: features_test });
-    }
-    check_labels(&y_train, "X_train", n_train)?;
-    check_labels(&y_test, "X_test", n_test)?;
-    let total_pixels = (n_train + n_test) * features;
-    if total_pixels > MAX_PIXELS {
-        return Err(FileError::TooLarge {
-            name: "X_train and X_test together",
-            detail: format!("{} pixels ({n_train} + {n_test} samples × {features})", total_pixels),
-            limit: format!("{MAX_PIXELS} pixels, e.g. the full MNIST's 70,000 images of 28×28"),
-        });
-    }
-
-    // Pass 2: read, convert and validate the values.
-    let mut notices = Vec::new();
-    let train = Split {
-        sparse: read_inputs(&mut archive, &x_train, &mut notices)?,
-        labels: read_labels(&mut archive, &y_train)?,
-        features,
-    };
-    let test = Split {
-        sparse: read_inputs(&mut archive, &x_test, &mut notices)?,
-        labels: read_labels(&mut archive, &y_test)?,
-        features,
-    };
-    let image_shape = image_train.or(square_side(features).map(|s| (s, s)));
-    Ok(Dataset { train, test, features, image_shape, notices })
+    DatasetLoader::open(Cursor::new(bytes))?.into_dataset()
 }
 
 /// Samples, pixels per sample and (for 3-D arrays) the image's height and width.
@@ -261,62 +209,46 @@ fn check_labels(header: &ArrayHeader, images: &'static str, samples: usize) -> R
     Ok(())
 }
 
-/// Reads an images array straight into sparse design-matrix rows: a bias of 1, then the non-zero pixels.
-fn read_inputs(
-    archive: &mut Archive,
-    header: &ArrayHeader,
-    notices: &mut Vec<String>,
-) -> Result<SparseRows, FileError> {
-    let is_float = header.elem.is_float();
-    let features: usize = header.shape[1..].iter().product();
-    // The rows are built only once the values have arrived (a header alone proves nothing).
-    let (mut rows, max) = with_values(archive, header, |values| {
-        let mut rows = SparseRows::default();
-        let mut max = f64::NEG_INFINITY;
-        let mut row = Vec::with_capacity(features);
-        for (index, value) in values.enumerate() {
-            let (name, sample, pixel) = (header.name, index / features, index % features);
-            if !value.is_finite() {
-                return Err(FileError::NonFinitePixel { name, value: value.to_string(), sample, pixel });
-            }
-            if !is_float && !(0.0..=255.0).contains(&value) {
-                return Err(FileError::PixelOutOfRange { name, value: value.to_string(), sample, pixel });
-            }
-            max = max.max(value);
-            row.push(value as f32);
-            if row.len() == features {
-                rows.push_sample(&row);
-                row.clear();
-            }
-        }
-        Ok((rows, max))
-    })??;
-    // Integers are 0..255 grey levels; floats are taken as they are unless they plainly are grey levels too.
-    if !is_float || max > 1.0 {
-        if is_float {
-            notices.push(format!(
-                "{} holds floats up to {max}, so it was divided by 255 to bring pixels into 0..1",
-                header.name
-            ));
-        }
-        // The bias is scaled too; it is put back to 1 below.
-        rows.scale(1.0 / 255.0);
-        rows.reset_bias();
-    }
-    Ok(rows)
+/// A data set with every sample's pixels transformed (e.g. deskewed), still sparse, made a few samples at a
+/// time so that no one call does it all: train, then test.
+#[derive(Debug, Default)]
+pub struct SampleMap {
+    train: SparseRows,
+    test: SparseRows,
 }
 
-fn read_labels(archive: &mut Archive, header: &ArrayHeader) -> Result<Vec<u8>, FileError> {
-    with_values(archive, header, |values| {
-        values
-            .enumerate()
-            .map(|(index, value)| {
-                if (0.0..CLASSES as f64).contains(&value) {
-                    Ok(value as u8)
-                } else {
-                    Err(FileError::LabelOutOfRange { name: header.name, value: value.to_string(), index })
+impl SampleMap {
+    /// Transforms up to `max_samples` more samples of `source`; true once all are done.
+    pub fn advance(&mut self, source: &Dataset, max_samples: usize, transform: impl Fn(&[f32]) -> Vec<f32>) -> bool {
+        let mut budget = max_samples;
+        for (from, to) in [(&source.train, &mut self.train), (&source.test, &mut self.test)] {
+            while to.len() < from.len() {
+                if budget == 0 {
+                    return false;
                 }
-            })
-            .collect()
-    })?
+                to.push_sample(&transform(&from.pixels(to.len())));
+                budget -= 1;
+            }
+        }
+        true
+    }
+
+    /// How many of `source`'s samples are done, 0 to 1.
+    pub fn fraction(&self, source: &Dataset) -> f64 {
+        let total = source.train.len() + source.test.len();
+        (self.train.len() + self.test.len()) as f64 / total.max(1) as f64
+    }
+
+    /// The transformed data set, once `advance` has said all are done.
+    pub fn finish(mut self, source: &Dataset) -> Dataset {
+        debug_assert!(self.train.len() == source.train.len() && self.test.len() == source.test.len());
+        let split = |from: &Split, sparse| Split { labels: from.labels.clone(), sparse, features: from.features };
+        Dataset {
+            train: split(&source.train, std::mem::take(&mut self.train)),
+            test: split(&source.test, std::mem::take(&mut self.test)),
+            features: source.features,
+            image_shape: source.image_shape,
+            notices: source.notices.clone(),
+        }
+    }
 }

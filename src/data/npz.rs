@@ -7,22 +7,65 @@ use ndarray::ArrayD;
 use ndarray_npy::{ReadNpyExt, ReadableElement};
 use num_traits::AsPrimitive;
 use py_literal::Value as PyValue;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
-/// An opened `.npz` held in memory, and its size (which bounds what its entries can really hold).
-pub(crate) struct Archive<'a> {
-    zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+/// An opened `.npz`, read from anything seekable (bytes in memory, or the page's own buffer a slice at a
+/// time), and its size (which bounds what its entries can really hold).
+pub(crate) struct Archive<R> {
+    zip: zip::ZipArchive<R>,
     len: usize,
 }
 
+/// An archive whose bytes are all in memory.
+pub(crate) type InMemory<'a> = Archive<Cursor<&'a [u8]>>;
+
 /// Opens the bytes of an `.npz` (a zip archive, compressed or not).
-pub(crate) fn open_archive(bytes: &[u8]) -> Result<Archive<'_>, FileError> {
-    let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::NotAnArchive(e.to_string()))?;
-    Ok(Archive { zip, len: bytes.len() })
+pub(crate) fn open_archive(bytes: &[u8]) -> Result<InMemory<'_>, FileError> {
+    open_reader(Cursor::new(bytes))
+}
+
+/// Opens an `.npz` read through `reader`.
+pub(crate) fn open_reader<R: Read + Seek>(mut reader: R) -> Result<Archive<R>, FileError> {
+    let len = reader.seek(SeekFrom::End(0)).map_err(|e| FileError::NotAnArchive(e.to_string()))?;
+    let zip = zip::ZipArchive::new(reader).map_err(|e| FileError::NotAnArchive(e.to_string()))?;
+    Ok(Archive { zip, len: usize::try_from(len).unwrap_or(usize::MAX) })
+}
+
+impl<R: Read + Seek> Archive<R> {
+    /// The reader back, once every entry has been located.
+    pub(crate) fn into_reader(self) -> R {
+        self.zip.into_inner()
+    }
+
+    /// Where the stored bytes of the array `header` describes lie, to be read a slice at a time.
+    pub(crate) fn locate(&mut self, header: &ArrayHeader) -> Result<EntryLocation, FileError> {
+        let file = self
+            .zip
+            .by_name(&header.entry)
+            .map_err(|e| FileError::Corrupt { name: header.name, reason: e.to_string() })?;
+        let start = file.data_start();
+        // The directory's claim, but never past the end of the file.
+        let end = start.saturating_add(file.compressed_size()).min(self.len as u64).max(start);
+        Ok(EntryLocation {
+            start,
+            end,
+            deflated: file.compression() != zip::CompressionMethod::Stored,
+            crc32: file.crc32(),
+        })
+    }
+}
+
+/// Where an entry's (compressed) bytes are in the archive, how they are stored, and their checksum.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EntryLocation {
+    pub(crate) start: u64,
+    pub(crate) end: u64,
+    pub(crate) deflated: bool,
+    pub(crate) crc32: u32,
 }
 
 /// Whether the archive holds an array of that name.
-pub(crate) fn has_array(archive: &Archive, name: &str) -> bool {
+pub(crate) fn has_array<R: Read + Seek>(archive: &Archive<R>, name: &str) -> bool {
     entry_name(archive, name).is_some()
 }
 
@@ -51,7 +94,7 @@ pub(crate) enum Elem {
 }
 
 impl Elem {
-    fn size(self) -> usize {
+    pub(crate) fn size(self) -> usize {
         match self {
             Elem::U8 | Elem::I8 => 1,
             Elem::U16 | Elem::I16 => 2,
@@ -74,8 +117,14 @@ pub(crate) struct ArrayHeader {
     pub(crate) dtype: String,
     pub(crate) elem: Elem,
     pub(crate) shape: Vec<usize>,
+    /// Whether the values are stored column-major (numpy's `fortran_order`).
+    pub(crate) fortran_order: bool,
+    /// Whether multi-byte values are stored most significant byte first (`>` in the descriptor).
+    pub(crate) big_endian: bool,
+    /// Bytes of the `.npy` before the values: magic, version, header length and the header itself.
+    pub(crate) values_offset: usize,
     /// Bytes of the whole `.npy` (header and data) once decompressed.
-    npy_bytes: usize,
+    pub(crate) npy_bytes: usize,
 }
 
 impl ArrayHeader {
@@ -91,14 +140,14 @@ impl ArrayHeader {
     }
 }
 
-fn entry_name(archive: &Archive, name: &str) -> Option<String> {
+fn entry_name<R: Read + Seek>(archive: &Archive<R>, name: &str) -> Option<String> {
     let with_suffix = format!("{name}.npy");
     archive.zip.file_names().find(|n| *n == with_suffix || *n == name).map(str::to_owned)
 }
 
 /// Reads and checks the header of array `name`; `expected` says what the file should hold if it is missing.
-pub(crate) fn read_header(
-    archive: &mut Archive,
+pub(crate) fn read_header<R: Read + Seek>(
+    archive: &mut Archive<R>,
     name: &'static str,
     expected: &'static str,
 ) -> Result<ArrayHeader, FileError> {
@@ -141,10 +190,10 @@ pub(crate) fn read_header(
 
     let descr = lookup("descr").ok_or_else(|| bad("its header has no 'descr'"))?;
     let (dtype, elem) = parse_descr(name, descr)?;
-    match lookup("fortran_order") {
-        Some(PyValue::Boolean(_)) => {}
+    let fortran_order = match lookup("fortran_order") {
+        Some(PyValue::Boolean(fortran_order)) => *fortran_order,
         _ => return Err(bad("its header has no valid 'fortran_order'")),
-    }
+    };
     let shape = match lookup("shape") {
         Some(PyValue::Tuple(dims)) | Some(PyValue::List(dims)) => dims
             .iter()
@@ -160,8 +209,11 @@ pub(crate) fn read_header(
     let elements = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let data_bytes = elements.and_then(|n| n.checked_mul(elem.size()));
     let npy_bytes = data_bytes.and_then(|n| n.checked_add(prefix_len + header_len));
-    let header = ArrayHeader { name, entry, dtype, elem, shape, npy_bytes: npy_bytes.unwrap_or(usize::MAX) };
-    if npy_bytes.is_none() || elements.unwrap_or(usize::MAX) > MAX_ARRAY_VALUES {
+    let big_endian = dtype.starts_with('>');
+    let npy_bytes = npy_bytes.unwrap_or(usize::MAX);
+    let values_offset = prefix_len + header_len;
+    let header = ArrayHeader { name, entry, dtype, elem, shape, fortran_order, big_endian, values_offset, npy_bytes };
+    if npy_bytes == usize::MAX || elements.unwrap_or(usize::MAX) > MAX_ARRAY_VALUES {
         return Err(FileError::TooLarge {
             name,
             detail: format!("its shape {} declares {} values", header.shape_text(), describe_count(elements)),
@@ -208,7 +260,10 @@ fn parse_descr(name: &'static str, descr: &PyValue) -> Result<(String, Elem), Fi
 }
 
 /// Decompresses one array, never more than its header announced, and decodes it with ndarray-npy.
-fn read_array<T: ReadableElement>(archive: &mut Archive, header: &ArrayHeader) -> Result<ArrayD<T>, FileError> {
+fn read_array<T: ReadableElement, R: Read + Seek>(
+    archive: &mut Archive<R>,
+    header: &ArrayHeader,
+) -> Result<ArrayD<T>, FileError> {
     let corrupt = |reason: String| FileError::Corrupt { name: header.name, reason };
     let archive_len = archive.len;
     let file = archive.zip.by_name(&header.entry).map_err(|e| corrupt(e.to_string()))?;
@@ -232,32 +287,32 @@ fn read_array<T: ReadableElement>(archive: &mut Archive, header: &ArrayHeader) -
 }
 
 /// Reads an array of any supported element type and hands its values, in logical (C) order, to `visit`.
-pub(crate) fn with_values<R>(
-    archive: &mut Archive,
+pub(crate) fn with_values<T, R: Read + Seek>(
+    archive: &mut Archive<R>,
     header: &ArrayHeader,
-    visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> R,
-) -> Result<R, FileError> {
-    fn go<T, R>(
-        archive: &mut Archive,
+    visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> T,
+) -> Result<T, FileError> {
+    fn go<E, T, R: Read + Seek>(
+        archive: &mut Archive<R>,
         header: &ArrayHeader,
-        visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> R,
-    ) -> Result<R, FileError>
+        visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> T,
+    ) -> Result<T, FileError>
     where
-        T: ReadableElement + AsPrimitive<f64>,
+        E: ReadableElement + AsPrimitive<f64>,
     {
-        let array: ArrayD<T> = read_array(archive, header)?;
+        let array: ArrayD<E> = read_array(archive, header)?;
         Ok(visit(&mut array.iter().map(|v| v.as_())))
     }
     match header.elem {
-        Elem::U8 => go::<u8, R>(archive, header, visit),
-        Elem::I8 => go::<i8, R>(archive, header, visit),
-        Elem::U16 => go::<u16, R>(archive, header, visit),
-        Elem::I16 => go::<i16, R>(archive, header, visit),
-        Elem::U32 => go::<u32, R>(archive, header, visit),
-        Elem::I32 => go::<i32, R>(archive, header, visit),
-        Elem::U64 => go::<u64, R>(archive, header, visit),
-        Elem::I64 => go::<i64, R>(archive, header, visit),
-        Elem::F32 => go::<f32, R>(archive, header, visit),
-        Elem::F64 => go::<f64, R>(archive, header, visit),
+        Elem::U8 => go::<u8, T, R>(archive, header, visit),
+        Elem::I8 => go::<i8, T, R>(archive, header, visit),
+        Elem::U16 => go::<u16, T, R>(archive, header, visit),
+        Elem::I16 => go::<i16, T, R>(archive, header, visit),
+        Elem::U32 => go::<u32, T, R>(archive, header, visit),
+        Elem::I32 => go::<i32, T, R>(archive, header, visit),
+        Elem::U64 => go::<u64, T, R>(archive, header, visit),
+        Elem::I64 => go::<i64, T, R>(archive, header, visit),
+        Elem::F32 => go::<f32, T, R>(archive, header, visit),
+        Elem::F64 => go::<f64, T, R>(archive, header, visit),
     }
 }

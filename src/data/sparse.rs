@@ -1,5 +1,9 @@
 //! Samples kept sparsely: four fifths of an MNIST image is blank, so each sample is kept as the positions and
 //! values of its non-zero inputs (compressed sparse rows). A blank pixel costs nothing to hold or to train on.
+//!
+//! The values are kept in blocks of bounded size rather than one vector: a vector grows by doubling, which
+//! holds its old and new buffers at once, up to three times the data, and wasm memory never shrinks. Blocks
+//! never move once full, so a data set of any size is built holding at most one block more than it needs.
 
 /// One sample, sparsely: the positions and values of its non-zero inputs, in increasing position.
 #[derive(Debug, Clone, Copy)]
@@ -8,18 +12,29 @@ pub struct SparseRow<'a> {
     pub values: &'a [f32],
 }
 
-/// The rows of a row-major matrix, sparsely (compressed sparse rows).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SparseRows {
-    offsets: Vec<usize>,
+/// Values a block holds (2 MiB of positions and values together).
+const BLOCK: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Default)]
+struct Block {
     indices: Vec<u32>,
     values: Vec<f32>,
+}
+
+/// The rows of a row-major matrix, sparsely (compressed sparse rows, in blocks).
+#[derive(Debug, Clone, Default)]
+pub struct SparseRows {
+    blocks: Vec<Block>,
+    /// Each row's block, and where it starts and ends in it.
+    rows: Vec<(u32, u32, u32)>,
+    /// Where the row being built starts in the last block.
+    row_start: usize,
 }
 
 impl SparseRows {
     /// The non-zero values of each `width`-wide row of `values`.
     pub fn from_dense(values: &[f32], width: usize) -> SparseRows {
-        let mut rows = SparseRows { offsets: vec![0], ..SparseRows::default() };
+        let mut rows = SparseRows::default();
         for row in values.chunks_exact(width.max(1)) {
             rows.push_row(row.iter().copied().enumerate());
         }
@@ -28,31 +43,100 @@ impl SparseRows {
 
     /// Appends a row given as (position, value) pairs in increasing position; zeros are skipped.
     pub fn push_row(&mut self, values: impl Iterator<Item = (usize, f32)>) {
-        if self.offsets.is_empty() {
-            self.offsets.push(0);
+        self.begin_row();
+        for (index, value) in values {
+            self.push_value(index as u32, value);
         }
-        for (index, value) in values.filter(|&(_, v)| v != 0.0) {
-            self.indices.push(index as u32);
-            self.values.push(value);
-        }
-        self.offsets.push(self.indices.len());
-    }
-
-    /// Sets the first value of every row back to 1: the bias, after a [`SparseRows::scale`].
-    pub fn reset_bias(&mut self) {
-        for &start in &self.offsets[..self.offsets.len().saturating_sub(1)] {
-            self.values[start] = 1.0;
-        }
+        self.end_row();
     }
 
     /// Appends a design-matrix row for one sample: the bias of 1, then its non-zero `pixels`.
     pub fn push_sample(&mut self, pixels: &[f32]) {
-        self.push_row(std::iter::once((0, 1.0)).chain(pixels.iter().enumerate().map(|(i, &v)| (i + 1, v))));
+        self.begin_sample();
+        for (i, &v) in pixels.iter().enumerate() {
+            self.push_value(i as u32 + 1, v);
+        }
+        self.end_row();
+    }
+
+    /// Starts a design-matrix row: the bias of 1. Its non-zero pixels follow by [`SparseRows::push_value`],
+    /// and [`SparseRows::end_row`] closes it.
+    pub fn begin_sample(&mut self) {
+        self.begin_row();
+        self.push_value(0, 1.0);
+    }
+
+    fn begin_row(&mut self) {
+        if self.blocks.is_empty() {
+            self.blocks.push(Block::default());
+        }
+        self.row_start = self.blocks.last().map_or(0, |block| block.values.len());
+    }
+
+    /// Adds `value` at `position` to the row begun last; positions must increase, and zeros are skipped.
+    pub fn push_value(&mut self, position: u32, value: f32) {
+        if value == 0.0 {
+            return;
+        }
+        if self.blocks.last().expect("a row was begun").values.len() == BLOCK {
+            self.move_row_to_new_block();
+        }
+        let block = self.blocks.last_mut().expect("a row was begun");
+        block.indices.push(position);
+        block.values.push(value);
+    }
+
+    /// Adds `values`, the inputs at `first`, `first + 1`, … of the row begun last; zeros are skipped.
+    pub fn push_values(&mut self, first: u32, values: &[f64]) {
+        let block = self.blocks.last_mut().expect("a row was begun");
+        if block.values.len() + values.len() > BLOCK {
+            // Room for them all, so that the loop below need not look.
+            self.move_row_to_new_block();
+        }
+        let block = self.blocks.last_mut().expect("a row was begun");
+        for (position, &value) in (first..).zip(values) {
+            let value = value as f32;
+            if value != 0.0 {
+                block.indices.push(position);
+                block.values.push(value);
+            }
+        }
+    }
+
+    /// Starts a new block with the row being written, which stays whole in one block.
+    fn move_row_to_new_block(&mut self) {
+        let block = self.blocks.last_mut().expect("a row was begun");
+        let (indices, values) = (block.indices.split_off(self.row_start), block.values.split_off(self.row_start));
+        let mut next = Block { indices: Vec::with_capacity(BLOCK), values: Vec::with_capacity(BLOCK) };
+        next.indices.extend(indices);
+        next.values.extend(values);
+        self.blocks.push(next);
+        self.row_start = 0;
+    }
+
+    pub fn end_row(&mut self) {
+        if self.blocks.is_empty() {
+            self.begin_row();
+        }
+        let end = self.blocks.last().map_or(0, |block| block.values.len());
+        self.rows.push(((self.blocks.len() - 1) as u32, self.row_start as u32, end as u32));
+        self.row_start = end;
+    }
+
+    /// Sets the first value of every row back to 1: the bias, after a [`SparseRows::scale`].
+    pub fn reset_bias(&mut self) {
+        for &(block, start, end) in &self.rows {
+            if start < end {
+                self.blocks[block as usize].values[start as usize] = 1.0;
+            }
+        }
     }
 
     /// Multiplies every stored value by `factor`.
     pub fn scale(&mut self, factor: f32) {
-        self.values.iter_mut().for_each(|v| *v *= factor);
+        for block in &mut self.blocks {
+            block.values.iter_mut().for_each(|v| *v *= factor);
+        }
     }
 
     /// Row `index` written out in full, `width` values.
@@ -66,19 +150,55 @@ impl SparseRows {
     }
 
     pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.rows.is_empty()
     }
 
     pub fn row(&self, index: usize) -> SparseRow<'_> {
-        let (start, end) = (self.offsets[index], self.offsets[index + 1]);
-        SparseRow { indices: &self.indices[start..end], values: &self.values[start..end] }
+        let (block, start, end) = self.rows[index];
+        let block = &self.blocks[block as usize];
+        let range = start as usize..end as usize;
+        SparseRow { indices: &block.indices[range.clone()], values: &block.values[range] }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = SparseRow<'_>> {
         (0..self.len()).map(|index| self.row(index))
+    }
+}
+
+/// The same rows, however they are laid out in blocks.
+impl PartialEq for SparseRows {
+    fn eq(&self, other: &SparseRows) -> bool {
+        self.len() == other.len()
+            && self.iter().zip(other.iter()).all(|(a, b)| a.indices == b.indices && a.values == b.values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_stay_whole_across_blocks_and_keep_their_values() {
+        // Rows of about 860 non-zero values: the first block is full after about 305 of them, and the row
+        // being written then moves to the next.
+        let width = 1000;
+        let dense: Vec<f32> = (0..400 * width).map(|i| (i % 7) as f32).collect();
+        let rows = SparseRows::from_dense(&dense, width);
+        assert_eq!(rows.len(), 400);
+        assert!(rows.blocks.len() >= 2);
+        for (index, expected) in dense.chunks_exact(width).enumerate() {
+            assert_eq!(rows.dense_row(index, width), expected, "row {index}");
+        }
+    }
+
+    #[test]
+    fn a_blank_row_and_an_empty_set_are_rows_too() {
+        let rows = SparseRows::from_dense(&[0.0, 0.0, 1.0, 0.0], 2);
+        assert_eq!((rows.len(), rows.row(0).values.len(), rows.row(1).values), (2, 0, &[1.0][..]));
+        assert!(SparseRows::default().is_empty());
     }
 }

@@ -14,7 +14,7 @@ pub use evaluation::{Evaluation, PendingEvaluation};
 pub use progress::{BatchResult, Progress, StepReport};
 pub use teach::{Correction, Lesson};
 
-use crate::data::{Dataset, SparseRows};
+use crate::data::{Dataset, SampleMap, SparseRows};
 use crate::digit::deskew;
 use crate::error::{ConfigError, InputError};
 use crate::model::{argmax, count_correct, gradient_into, logits_into, softmax_cross_entropy, Model};
@@ -36,8 +36,10 @@ enum Order {
 /// A resumable training run over a data set it owns.
 pub struct Trainer {
     data: Dataset,
-    /// The data set deskewed, made the first time a run deskews and kept for later runs.
+    /// The data set deskewed, made the first time a run deskews (or ahead of it, a slice at a time, by
+    /// `straighten_some`) and kept for later runs.
     straightened: Option<Dataset>,
+    straightening: SampleMap,
     /// The visitor's corrections, oldest first.
     taught: Vec<Correction>,
     /// The corrections this run trains on, as the model reads them, after the training set's samples: those
@@ -90,6 +92,7 @@ impl Trainer {
         // Every field of the run itself is set by `begin`; these are only its buffers' first shapes.
         let mut trainer = Trainer {
             straightened: None,
+            straightening: SampleMap::default(),
             taught: Vec::new(),
             taught_rows: SparseRows::default(),
             taught_labels: Vec::new(),
@@ -142,8 +145,8 @@ impl Trainer {
             Order::Given(orders) => config.epochs = config.epochs.min(orders.len()),
         }
         let side = if config.deskew { self.data.square_side() } else { None };
-        if let Some(side) = side {
-            self.straightened.get_or_insert_with(|| self.data.map_samples(|pixels| deskew(pixels, side)));
+        if side.is_some() {
+            self.straighten_some(usize::MAX);
         }
         self.model = model.deskewing(side);
         self.config = config;
@@ -155,6 +158,30 @@ impl Trainer {
         self.batch_labels.resize(config.batch_size, 0);
         self.logits = Array2::zeros((config.batch_size, CLASSES));
         self.model.copy_weights_to(&mut self.last_finite_weights);
+    }
+
+    /// Straightens up to `max_samples` more samples of the data set, so that a run that deskews can begin
+    /// without doing it all in one call; true once it is done (or the samples are not square images).
+    pub fn straighten_some(&mut self, max_samples: usize) -> bool {
+        let Some(side) = self.data.square_side() else { return true };
+        if self.straightened.is_some() {
+            return true;
+        }
+        let done = self.straightening.advance(&self.data, max_samples, |pixels| deskew(pixels, side));
+        if done {
+            let mapping = std::mem::take(&mut self.straightening);
+            self.straightened = Some(mapping.finish(&self.data));
+        }
+        done
+    }
+
+    /// How much of the data set is straightened, 0 to 1.
+    pub fn straightened_fraction(&self) -> f64 {
+        if self.straightened.is_some() {
+            1.0
+        } else {
+            self.straightening.fraction(&self.data)
+        }
     }
 
     /// Corrections as the model reads them (deskewed if it deskews), as rows.

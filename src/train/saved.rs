@@ -11,7 +11,7 @@
 //! users read them), so they are spelt out here rather than derived from [`TrainConfig`]'s serde names.
 
 use super::{Correction, Schedule, TrainConfig};
-use crate::data::npz::{has_array, open_archive, read_header, with_values, Archive, ArrayHeader};
+use crate::data::npz::{has_array, open_archive, read_header, with_values, ArrayHeader, InMemory};
 use crate::data::square_side;
 use crate::error::FileError;
 use crate::model::{Model, SoftmaxMode};
@@ -163,7 +163,7 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
         return Err(FileError::NonFiniteWeight { row: index / (features + 1), column: index % (features + 1) });
     }
     let weights = ndarray::Array2::from_shape_vec((CLASSES, features + 1), weights).expect("shape checked above");
-    let setting = |archive: &mut Archive, name: &'static str| -> Result<Option<f64>, FileError> {
+    let setting = |archive: &mut InMemory, name: &'static str| -> Result<Option<f64>, FileError> {
         if !has_array(archive, name) {
             return Ok(None);
         }
@@ -209,7 +209,7 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
 }
 
 /// The corrections `taught_x` (N×D grey levels) and `taught_y` (N digits), if the file has them.
-fn read_corrections(archive: &mut Archive, features: usize) -> Result<Vec<Correction>, FileError> {
+fn read_corrections(archive: &mut InMemory, features: usize) -> Result<Vec<Correction>, FileError> {
     const BOTH: &str = "a model's corrections are taught_x and taught_y together";
     if !has_array(archive, "taught_x") && !has_array(archive, "taught_y") {
         return Ok(Vec::new());

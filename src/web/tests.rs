@@ -155,3 +155,69 @@ fn corrections_and_deskewing_come_back_with_an_imported_model() {
     other.clear_corrections();
     assert!(other.correction_labels().is_empty());
 }
+
+/// Loads `bytes` with a clock that is always out of time (one piece of work per call); the run and the
+/// progress reported after each call.
+fn load_in_slices(bytes: &[u8], config: TrainConfig) -> Result<(WebTrainer, Vec<LoadProgress>), Error> {
+    let mut loader = WebLoader::open(Source::new(bytes.to_vec()), config)?;
+    let mut seen = vec![loader.progress()];
+    while !seen.last().unwrap().done {
+        seen.push(loader.advance(|| true)?);
+    }
+    Ok((loader.into_trainer()?, seen))
+}
+
+#[test]
+fn a_data_set_loaded_in_slices_trains_exactly_as_one_loaded_at_once() {
+    for config in
+        [TrainConfig { epochs: 1, ..TrainConfig::default() }, TrainConfig { epochs: 1, ..TrainConfig::best() }]
+    {
+        let (mut sliced, seen) = load_in_slices(BUNDLED, config).unwrap();
+        let mut at_once = trainer(config);
+        assert_eq!(sliced.inner.config(), at_once.inner.config());
+        sliced.inner.step(usize::MAX);
+        at_once.inner.step(usize::MAX);
+        assert_eq!(sliced.weights(), at_once.weights(), "deskew {}", config.deskew);
+
+        // 7.8 MB of pixels 64 KB at a time, then (deskewing) 10,000 samples 64 at a time.
+        let stages: Vec<&str> = seen.iter().map(|progress| progress.stage).collect();
+        let reading = stages.iter().filter(|&&stage| stage == "reading").count();
+        assert!((110..=140).contains(&reading), "{reading} slices reading");
+        let straightening = stages.len() - reading;
+        assert_eq!(straightening > 150, config.deskew, "{straightening} slices straightening");
+        for pair in seen.windows(2) {
+            let moved_on = pair[1].stage != pair[0].stage;
+            assert!(moved_on || pair[1].fraction >= pair[0].fraction, "{pair:?}");
+        }
+    }
+}
+
+#[test]
+fn a_refusal_met_while_loading_ends_it() {
+    assert!(matches!(
+        WebLoader::open(Source::new(BUNDLED[..1000].to_vec()), TrainConfig::default()),
+        Err(Error::File(FileError::NotAnArchive(_)))
+    ));
+    let nan = include_bytes!("../../tests/fixtures/loader/bad_nan_pixel.npz");
+    let mut loader = WebLoader::open(Source::new(nan.to_vec()), TrainConfig::default()).expect("its headers are fine");
+    let refused = loader.advance(|| false).unwrap_err();
+    assert!(matches!(refused, Error::File(FileError::NonFinitePixel { sample: 3, pixel: 117, .. })), "{refused:?}");
+    assert!(loader.advance(|| false).is_err(), "a refused loader stays refused");
+    // Settings that do not fit the data are known once it is read.
+    let too_large = TrainConfig { batch_size: 9000, ..TrainConfig::default() };
+    assert!(matches!(load_in_slices(BUNDLED, too_large), Err(Error::Config(ConfigError::BatchTooLarge { .. }))));
+}
+
+#[test]
+fn straightening_ahead_of_a_deskewing_restart_is_done_in_pieces() {
+    let mut web = trainer(TrainConfig::default());
+    let first = web.straighten_until_clock(|| true);
+    assert!(first > 0.0 && first < 0.01, "{first}: a few samples of 10,000");
+    assert_eq!(web.straighten_until_clock(|| false), 1.0);
+    let mut at_once = trainer(TrainConfig::default());
+    for run in [&mut web, &mut at_once] {
+        run.restart_with(TrainConfig { epochs: 1, ..TrainConfig::best() }).unwrap();
+        run.inner.step(usize::MAX);
+    }
+    assert_eq!(web.weights(), at_once.weights());
+}
