@@ -10,6 +10,7 @@ import { acceptDrops, pickFiles } from './input/files.js';
 import { SettingsForm } from './input/settings-form.js';
 import { listenForDigitKeys } from './input/teach-keys.js';
 import { linkSettingsToUrl } from './input/url-settings.js';
+import { workOffline } from './offline.js';
 import { PageRenderer } from './render.js';
 import { Session } from './session/session.js';
 import { LearningCharts } from './views/charts.js';
@@ -46,7 +47,13 @@ const views = {
     drawings: $('drawings-included'),
     confirmReset: { panel: $('reset-confirm'), text: $('reset-confirm-text'), confirm: $('reset-confirm-button') },
   }),
-  data: new DataView({ summary: $('data-summary'), counts: $('class-counts'), notice: $('data-notice'), error: $('data-error') }),
+  data: new DataView({
+    summary: $('data-summary'),
+    counts: $('class-counts'),
+    notice: $('data-notice'),
+    error: $('data-error'),
+    loading: { line: $('data-loading'), text: $('data-loading-text'), bar: $('data-loading-bar') },
+  }),
   charts: new LearningCharts($('loss-chart'), $('accuracy-chart')),
   prediction: new PredictionView({
     text: $('prediction-text'),
@@ -147,8 +154,8 @@ async function boot() {
     installHooks(session, core);
     settings.usePresets(core.presets());
     const bundled = { name: BUNDLED_NAME, bytes: new Uint8Array(await response.arrayBuffer()) };
-    withOptions('dataError', (options) => {
-      if (session.start(core, bundled, options)) markUsable();
+    withOptions('dataError', async (options) => {
+      if (await session.start(core, bundled, options)) markUsable();
     });
   } catch (error) {
     session.update({ dataError: `The demo could not start: ${messageOf(error)}` });
@@ -156,3 +163,4 @@ async function boot() {
 }
 
 boot();
+workOffline();

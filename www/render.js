@@ -53,6 +53,7 @@ export class PageRenderer {
     if (this.drawn.running !== running) settings.lock(running);
     this.drawn.running = running;
     data.show(state.data?.name, state.info);
+    data.showLoading(state.loading);
     data.showError(state.dataError);
     training.showMessages({ error: state.trainError, notice: state.notice, comparison: state.comparison });
     training.showDrawings(state.corrections.length, state.confirmingReset);

@@ -115,10 +115,20 @@ impl TrainConfig {
 
     /// Whether these settings can train on `data`.
     pub fn validate(&self, data: &Dataset) -> Result<(), ConfigError> {
-        let samples = data.train.len();
         if self.deskew && data.square_side().is_none() {
             return Err(ConfigError::DeskewNeedsSquareImages { features: data.features });
         }
+        self.check()?;
+        let samples = data.train.len();
+        if self.batch_size > samples {
+            return Err(ConfigError::BatchTooLarge { batch: self.batch_size, samples });
+        }
+        Ok(())
+    }
+
+    /// What can be refused before the data set is known: everything `validate` checks but the batch
+    /// against the number of samples and deskewing against the image shape.
+    pub fn check(&self) -> Result<(), ConfigError> {
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
             return Err(ConfigError::LearningRate(self.learning_rate.to_string()));
         }
@@ -127,9 +137,6 @@ impl TrainConfig {
         }
         if self.batch_size == 0 {
             return Err(ConfigError::ZeroBatch);
-        }
-        if self.batch_size > samples {
-            return Err(ConfigError::BatchTooLarge { batch: self.batch_size, samples });
         }
         if self.epochs == 0 {
             return Err(ConfigError::ZeroEpochs);

@@ -35,7 +35,8 @@ enum Stage {
     Spent,
 }
 
-/// How far loading has got: `stage` is `"reading"` or `"straightening"`, `fraction` 0 to 1 of that stage.
+/// How far loading has got: `stage` is `"reading"`, `"straightening"` (a run that deskews) or `"ready"`,
+/// `fraction` 0 to 1 of that stage.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LoadProgress {
     pub stage: &'static str,
@@ -46,6 +47,7 @@ pub struct LoadProgress {
 impl WebLoader {
     /// Checks the file's headers and the options at once (so most refusals come here), reading nothing else.
     pub fn open(source: Source, config: TrainConfig) -> Result<WebLoader, Error> {
+        config.check()?;
         Ok(WebLoader { stage: Stage::Reading(Box::new(DatasetLoader::open(source)?), config) })
     }
 
@@ -96,7 +98,7 @@ impl WebLoader {
         let (stage, fraction, done) = match &self.stage {
             Stage::Reading(loader, _) => ("reading", loader.fraction(), false),
             Stage::Straightening(trainer, _) => ("straightening", trainer.straightened_fraction(), false),
-            Stage::Ready(_) => ("straightening", 1.0, true),
+            Stage::Ready(_) => ("ready", 1.0, true),
             Stage::Spent => ("reading", 0.0, false),
         };
         LoadProgress { stage, fraction, done }

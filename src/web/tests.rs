@@ -198,6 +198,14 @@ fn a_refusal_met_while_loading_ends_it() {
         WebLoader::open(Source::new(BUNDLED[..1000].to_vec()), TrainConfig::default()),
         Err(Error::File(FileError::NotAnArchive(_)))
     ));
+    let zero_batch = TrainConfig { batch_size: 0, ..TrainConfig::default() };
+    assert!(
+        matches!(
+            WebLoader::open(Source::new(BUNDLED.to_vec()), zero_batch),
+            Err(Error::Config(ConfigError::ZeroBatch))
+        ),
+        "settings that need no data are refused before any is read"
+    );
     let nan = include_bytes!("../../tests/fixtures/loader/bad_nan_pixel.npz");
     let mut loader = WebLoader::open(Source::new(nan.to_vec()), TrainConfig::default()).expect("its headers are fine");
     let refused = loader.advance(|| false).unwrap_err();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
-const { fileKind, initSync, preprocessDigit, presets, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
+const { fileKind, initSync, Loader, preprocessDigit, presets, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
 const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
 
 before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
@@ -345,5 +345,51 @@ test('deskewing with the best preset reaches 0.93 on the bundled test set', () =
   trainer.step(1_000_000);
   const { testAccuracy } = trainer.evaluate();
   assert.ok(testAccuracy >= 0.93, `best preset with deskewing: ${testAccuracy}`);
+  trainer.free();
+});
+
+test('Loader reads a data set a slice at a time into the same Trainer fromNpz makes', () => {
+  for (const options of [{ epochs: 1 }, { ...presets().best, epochs: 1 }]) {
+    const loader = new Loader(bytes, options);
+    const seen = [];
+    let progress;
+    do {
+      progress = loader.stepUntil(0); // a deadline already past: one piece of work per call
+      seen.push(progress);
+    } while (!progress.done);
+    const sliced = loader.finish();
+    const reading = seen.filter(({ stage }) => stage === 'reading');
+    assert.ok(reading.length > 100, `${reading.length} slices of 64 KB`);
+    assert.equal(seen.some(({ stage }) => stage === 'straightening'), options.deskew === true);
+    assert.ok(reading.every(({ fraction }, i) => i === 0 || fraction >= reading[i - 1].fraction));
+    const atOnce = Trainer.fromNpz(bytes, options);
+    sliced.step(1000);
+    atOnce.step(1000);
+    assert.deepEqual(sliced.weights(), atOnce.weights());
+    assert.deepEqual(sliced.datasetInfo(), atOnce.datasetInfo());
+    sliced.free();
+    atOnce.free();
+  }
+});
+
+test('Loader refuses a bad file by name: the headers at once, the values when it meets them', () => {
+  assert.throws(() => new Loader(bytes.subarray(0, 1000), {}), { name: 'FileError' });
+  assert.throws(() => new Loader(bytes, { batchSize: 0 }), { name: 'ConfigError' });
+  const nan = readFileSync(new URL('tests/fixtures/loader/bad_nan_pixel.npz', root));
+  const loader = new Loader(nan, {});
+  assert.throws(() => loader.stepUntil(Infinity), { name: 'FileError', message: /X_train holds NaN at sample 3, pixel 117/ });
+  assert.throws(() => loader.stepUntil(Infinity), { name: 'FileError' }, 'and stays refused');
+  loader.free();
+  const tooLarge = new Loader(bytes, { batchSize: 9000 });
+  assert.throws(() => tooLarge.finish(), { name: 'ConfigError' }, 'options that do not fit the data, once it is read');
+});
+
+test('straightenUntil straightens ahead of a deskewing restart, a few samples a call', () => {
+  const trainer = Trainer.fromNpz(bytes, {});
+  const first = trainer.straightenUntil(0);
+  assert.ok(first > 0 && first < 0.01, `${first}`);
+  assert.equal(trainer.straightenUntil(Infinity), 1);
+  trainer.restart({ deskew: true });
+  assert.equal(trainer.config().deskew, true);
   trainer.free();
 });

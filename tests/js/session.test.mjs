@@ -17,10 +17,10 @@ before(() => {
 });
 
 /** A session on the bundled data whose renders are counted. */
-function session() {
+async function session() {
   const renders = { count: 0 };
   const started = new Session(() => (renders.count += 1));
-  assert.ok(started.start(core, { name: 'bundled', bytes }, options));
+  assert.ok(await started.start(core, { name: 'bundled', bytes }, options));
   return { session: started, renders };
 }
 
@@ -37,11 +37,11 @@ test('refusals are told by the name the core gives them, not by their wording', 
   assert.equal(isRefusal('FileError'), false);
 });
 
-test('a refused data file leaves the data and the model, and says why', () => {
-  const { session: s, renders } = session();
+test('a refused data file leaves the data and the model, and says why', async () => {
+  const { session: s, renders } = await session();
   const { trainer, data } = s.state;
   const before = renders.count;
-  s.openFile({ name: 'broken.npz', bytes: bytes.subarray(0, 1000) }, options);
+  await s.openFile({ name: 'broken.npz', bytes: bytes.subarray(0, 1000) }, options);
   assert.match(s.state.dataError, /^broken\.npz was not loaded\. This file is not a valid \.npz archive/);
   assert.equal(s.state.trainer, trainer);
   assert.equal(s.state.data, data);
@@ -49,11 +49,11 @@ test('a refused data file leaves the data and the model, and says why', () => {
   assert.equal(s.state.failure, null, 'a refusal is no failure');
 });
 
-test('a saved model opened as data is loaded as a model', () => {
-  const { session: s } = session();
+test('a saved model opened as data is loaded as a model', async () => {
+  const { session: s } = await session();
   const other = core.Trainer.fromNpz(bytes, { epochs: 1 });
   other.step(1000);
-  s.openFile({ name: 'saved.npz', bytes: other.exportNpz(0.8) }, options);
+  await s.openFile({ name: 'saved.npz', bytes: other.exportNpz(0.8) }, options);
   other.free();
   assert.equal(s.state.imported, true);
   assert.equal(s.state.data.name, 'bundled', 'the data stay');
@@ -61,7 +61,7 @@ test('a saved model opened as data is loaded as a model', () => {
 });
 
 test('when the core fails, the session restarts it on the same data and says so', async () => {
-  const { session: s } = session();
+  const { session: s } = await session();
   const broken = s.state.trainer;
   broken.free(); // as a panic inside wasm would leave it
   assert.equal(s.predict(new Float32Array(784)), undefined, 'no answer from a broken core');
@@ -75,8 +75,8 @@ test('when the core fails, the session restarts it on the same data and says so'
   assert.equal(s.predict(new Float32Array(784)).length, 10, 'and the new trainer answers');
 });
 
-test('a refused restart keeps the run and says why', () => {
-  const { session: s } = session();
+test('a refused restart keeps the run and says why', async () => {
+  const { session: s } = await session();
   const { trainer } = s.state;
   assert.equal(s.freshRun({ ...options, batchSize: 9000 }), false);
   assert.match(s.state.trainError, /larger than the 8000 training samples/);
@@ -84,8 +84,8 @@ test('a refused restart keeps the run and says why', () => {
   assert.equal(s.state.failure, null);
 });
 
-test('the drawing on the pad can be taught once the model is trained; Reset asks first, then forgets it', () => {
-  const { session: s } = session();
+test('the drawing on the pad can be taught once the model is trained; Reset asks first, then forgets it', async () => {
+  const { session: s } = await session();
   const teacher = core.Trainer.fromNpz(bytes, { epochs: 2 });
   teacher.step(1_000_000);
   const predictions = teacher.testPredictions();
@@ -125,4 +125,47 @@ test('the drawing on the pad can be taught once the model is trained; Reset asks
   assert.deepEqual(s.state.corrections, []);
   assert.equal(s.state.trainer.correctionLabels().length, 0);
   assert.equal(s.state.progress, null, 'an untrained model');
+});
+
+test('a data set is read in slices; a file given meanwhile replaces it, and a refusal found late keeps the data', async () => {
+  const { session: s } = await session();
+  const { trainer } = s.state;
+  const other = { name: 'other.npz', bytes: bytes.slice() };
+  const first = s.useData({ name: 'first.npz', bytes }, options);
+  const second = s.useData(other, options);
+  assert.equal(s.state.trainer, trainer, 'the run in use stays while a file is read');
+  assert.deepEqual([await first, await second], [false, true]);
+  assert.equal(s.state.data, other, 'the file given last is the one taken');
+  assert.equal(s.state.loading, null);
+
+  const nan = readFileSync(new URL('tests/fixtures/loader/bad_nan_pixel.npz', root));
+  const taken = s.state.trainer;
+  assert.equal(await s.useData({ name: 'nan.npz', bytes: nan }, options), false);
+  assert.match(s.state.dataError, /^nan\.npz was not loaded\. .*X_train holds NaN at sample 3, pixel 117/);
+  assert.equal(s.state.trainer, taken, 'the data and model stay');
+  assert.equal(s.state.failure, null);
+});
+
+test('a run that deskews straightens the data set in slices first, and only once', async () => {
+  const { session: s } = await session();
+  // The training loop paces itself by frames: a stand-in for the browser's.
+  globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16);
+  globalThis.cancelAnimationFrame ??= (id) => clearTimeout(id);
+  const best = { ...core.presets().best, epochs: 1 };
+  s.train(best, false);
+  assert.equal(s.state.phase, 'loading', 'no Train or Reset while the digits are straightened');
+  for (let waited = 0; s.state.phase === 'loading' && waited < 10_000; waited += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.equal(s.state.phase, 'running');
+  assert.equal(s.state.deskews, true);
+  assert.equal(s.state.loading, null);
+  const loops = [s.state.loop];
+  s.train(best, false);
+  assert.equal(s.state.phase, 'running', 'straightened already: the run starts at once');
+  loops.push(s.state.loop);
+  for (const loop of loops) {
+    loop.pause();
+    loop.channel.port1.close(); // an open port would keep Node running
+  }
 });

@@ -2,12 +2,15 @@
 // does when the core fails. It owns all the page's state (state.js) and never touches the page: every
 // change goes through `update`, which hands the state to the `render` callback it was given.
 import { isRefusal, messageOf } from '../core.js';
-import { comparisonText, importedText, taughtText } from '../page-text.js';
+import { importedText, taughtText } from '../page-text.js';
 import { correctionsOf, trainerWithDrawingsOf } from './corrections.js';
 import { Curves } from './curves.js';
+import { loadInSlices, straightenInSlices } from './loading.js';
 import { forgetModel, keepModel, keptModel } from './model-store.js';
+import { recover } from './recovery.js';
+import { runHandlers } from './run-handlers.js';
 import { canTeach, initialState } from './state.js';
-import { Divergence, TrainingLoop } from './training-loop.js';
+import { TrainingLoop } from './training-loop.js';
 
 /** Whether two sets of options train alike. */
 const sameOptions = (a, b) => Boolean(b) && Object.keys(a).every((name) => a[name] === b[name]);
@@ -18,6 +21,7 @@ export class Session {
     this.render = render;
     this.core = null;
     this.state = initialState();
+    this.loadingNow = null; // the data set being read, until it is taken (a newer one replaces it)
   }
 
   /** The one way the state changes: merges `changes` into it, then draws it. */
@@ -52,73 +56,75 @@ export class Session {
   coreFailed(error) {
     if (this.state.failure) return;
     this.update({ failure: error });
-    queueMicrotask(() => this.recover());
+    queueMicrotask(() => recover(this));
   }
 
-  /**
-   * Replaces the broken trainer with a fresh one on the same data, brings back the kept model if there is
-   * one, and says what happened.
-   */
-  recover() {
-    const { failure, data, options, loop, twin } = this.state;
-    loop?.pause();
-    try {
-      twin?.free();
-    } catch {
-      // broken too
-    }
-    // The broken trainer is dropped, not freed: it cannot be used at all.
-    this.update({ trainer: null, twin: null, loop: null, failure: null });
-    if (!data) {
-      this.update({ failure, dataError: `The demo could not start: ${messageOf(failure)}` });
-      return;
-    }
-    let trainer;
-    try {
-      trainer = this.core.Trainer.fromNpz(data.bytes, options); // not guarded: failing again, the page gives up
-    } catch (again) {
-      this.update({
-        failure: again,
-        phase: 'loading', // nothing left to train or reset
-        trainError: `The model stopped working and could not be restarted: ${messageOf(again)}. Reload the page.`,
-      });
-      return;
-    }
-    this.adopt(trainer, options);
-    this.restoreKeptModel(); // should the kept model break the core again, it is forgotten and this runs again
-    this.update({
-      trainError: `The model stopped working (${messageOf(failure)}). The page started it again on the same data.`,
-    });
-  }
-
-  /** Starts on `data` (the bundled data set) with `options`, and brings back the kept model. */
-  start(core, data, options) {
+  /** Starts on `data` (the bundled data set) with `options`, and brings back the kept model; resolves to whether it did. */
+  async start(core, data, options) {
     this.core = core;
-    if (!this.useData(data, options)) return false;
+    if (!(await this.useData(data, options))) return false;
     this.restoreKeptModel();
     return true;
   }
 
   /** A file picked or dropped as data: a saved model is loaded as a model, anything else as a data set. */
-  openFile(file, options) {
+  async openFile(file, options) {
     const kind = this.guard(() => this.core.fileKind(file.bytes));
     if (kind === 'model') this.importModel(file.bytes, file.name, 'dataError');
-    else if (kind !== undefined) this.useData(file, options);
+    else if (kind !== undefined) await this.useData(file, options);
   }
 
-  /** Takes a data set ({ name, bytes }); a refused file leaves the data and the model as they were. */
-  useData(data, options) {
+  /**
+   * Takes a data set ({ name, bytes }), read in slices while the page goes on (`loading` says how far);
+   * resolves to whether it was taken. A refused file leaves the data and the model as they were; a file
+   * given while another loads replaces it.
+   */
+  async useData(data, options) {
+    const attempt = {};
+    this.loadingNow = attempt;
+    const loading = (progress) => this.update({ loading: { name: data.name, ...progress } });
     let trainer;
     try {
-      trainer = this.guard(() => this.core.Trainer.fromNpz(data.bytes, options));
-    } catch (refusal) {
-      this.update({ dataError: `${data.name} was not loaded. ${messageOf(refusal)}` });
+      trainer = await loadInSlices(this.core, data.bytes, options, {
+        onProgress: loading,
+        cancelled: () => this.loadingNow !== attempt || Boolean(this.state.failure),
+      });
+    } catch (error) {
+      if (!isRefusal(error)) this.coreFailed(error);
+      else this.update({ loading: null, dataError: `${data.name} was not loaded. ${messageOf(error)}` });
       return false;
     }
-    const info = trainer && this.guard(() => trainer.datasetInfo());
+    if (!trainer) return false; // replaced by a newer file, or the core failed meanwhile
+    this.loadingNow = null;
+    const info = this.guard(() => trainer.datasetInfo());
     if (!info) return false;
-    this.adopt(trainer, options, { data, info, dataError: '' });
+    this.adopt(trainer, options, { data, info, dataError: '', loading: null });
     return true;
+  }
+
+  /**
+   * Straightens the data set before a run that deskews starts, in slices (once per data set: the trainer
+   * keeps it). True at once when there is nothing to do; otherwise a promise of whether it was done (not
+   * when the run was replaced or the core failed meanwhile).
+   */
+  straightenFor(options) {
+    const { trainer, phase } = this.state;
+    if (!options.deskew || (this.read((t) => t.straightenUntil(0)) ?? 1) >= 1) return true;
+    this.update({ phase: 'loading' }); // no Train or Reset meanwhile
+    const name = this.state.data.name;
+    return straightenInSlices(trainer, {
+      onProgress: (progress) => this.update({ loading: { name, ...progress } }),
+      cancelled: () => this.state.trainer !== trainer || Boolean(this.state.failure),
+    }).then(
+      (done) => {
+        if (done) this.update({ phase, loading: null });
+        return done;
+      },
+      (error) => {
+        this.coreFailed(error);
+        return false;
+      },
+    );
   }
 
   /** Takes `trainer` (a new one, or the current one restarted) made with `options` as the run. */
@@ -218,6 +224,11 @@ export class Session {
       this.update({ confirmingReset: true });
       return;
     }
+    const straightened = this.straightenFor(options);
+    if (straightened !== true) {
+      straightened.then((done) => done && this.reset(options, true));
+      return;
+    }
     if (!this.freshRun(options, true)) return;
     forgetModel();
     if (drawings > 0) {
@@ -229,6 +240,11 @@ export class Session {
 
   /** Trains a fresh run with `options`; with `compare`, the other softmax trains alongside on the same batches. */
   train(options, compare) {
+    const straightened = this.straightenFor(options);
+    if (straightened !== true) {
+      straightened.then((done) => done && this.train(options, compare));
+      return;
+    }
     if (!this.freshRun(options)) return;
     const { trainer } = this.state;
     let twin = null;
@@ -238,45 +254,10 @@ export class Session {
       if (!twin) return;
     }
     const curves = new Curves(this.state.curves.batchesPerEpoch, options.epochs, compare);
-    const loop = this.guard(() => new TrainingLoop(trainer, this.loopHandlers(curves, options), twin));
+    const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin));
     if (!loop) return;
     this.update({ phase: 'running', loop, twin, curves });
     this.guard(() => loop.start(options));
-  }
-
-  /** What the session does as the loop trains: it keeps the figures and curves, then the finished model. */
-  loopHandlers(curves, options) {
-    return {
-      onBatches: (report, samplesPerSecond, twinReport) => {
-        const epochAccuracy = curves.addBatches(report.batchLosses, report.batchAccuracies, twinReport?.batchLosses);
-        this.update({
-          progress: report,
-          samplesPerSecond,
-          revision: this.state.revision + 1,
-          ...(epochAccuracy !== undefined && { trainAccuracy: epochAccuracy }),
-        });
-      },
-      onEvaluation: (result, twin) => {
-        curves.addEvaluation(result, twin);
-        const [row, batch] = options.softmax === 'row' ? [result, twin] : [twin, result];
-        this.update({
-          testAccuracy: result.testAccuracy,
-          ...(Number.isFinite(result.trainAccuracy) && { trainAccuracy: result.trainAccuracy }),
-          ...(twin && { comparison: comparisonText(row, batch) }),
-        });
-      },
-      onFinish: () => {
-        this.update({ phase: 'done' });
-        this.keepModel();
-      },
-      onError: (error) => {
-        if (!(error instanceof Divergence) && !isRefusal(error)) {
-          this.coreFailed(error);
-          return;
-        }
-        this.update({ phase: 'done', trainError: `Training stopped: ${error.message}` });
-      },
-    };
   }
 
   /**

@@ -8,6 +8,7 @@ export function initialState() {
     phase: 'loading', // loading | ready | running | paused | done
     data: null, // { name, bytes } of the data set in use
     info: null, // what the data set holds (the trainer's datasetInfo())
+    loading: null, // { name, stage: 'reading' | 'straightening', fraction } while a data set is read or straightened
     options: null, // the options the run was made with: { learningRate, batchSize, epochs, ... }
     trainer: null, // the wasm Trainer of the run
     twin: null, // in compare mode, a Trainer with the other softmax on the same batches

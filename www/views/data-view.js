@@ -1,9 +1,9 @@
 // The data panel: what the data set in use holds (sizes, image shape, training samples per digit), what
-// the core noticed about it, and why a file was not loaded.
+// the core noticed about it, how far a file being read has got, and why a file was not loaded.
 import { showText } from '../dom/show-text.js';
 
 export class DataView {
-  /** @param {object} elements `summary`, `counts` (the bars), `notice`, `error` */
+  /** @param {object} elements `summary`, `counts` (the bars), `notice`, `error`, `loading` ({ line, text, bar }) */
   constructor(elements) {
     this.elements = elements;
     this.info = null;
@@ -37,6 +37,20 @@ export class DataView {
     );
     bars.setAttribute('aria-label', `Training images per digit: ${counts.map((c, d) => `${d}: ${c}`).join(', ')}`);
     showText(notice, info.notices.join(' '));
+  }
+
+  /**
+   * How far reading (or straightening) a data set has got: `loading` is `{ name, stage, fraction }`, or null
+   * to hide the line.
+   */
+  showLoading(loading) {
+    const { line, text, bar } = this.elements.loading;
+    line.hidden = !loading;
+    if (!loading) return;
+    const percent = Math.floor(loading.fraction * 100);
+    const doing = loading.stage === 'straightening' ? 'Straightening the digits of' : 'Reading';
+    text.textContent = `${doing} ${loading.name}… ${percent} %`;
+    bar.value = percent;
   }
 
   /** Why the last file was not loaded; empty hides the line. */
