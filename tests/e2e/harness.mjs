@@ -18,6 +18,7 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.npz': 'application/octet-stream',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** Serves `dir` at `SUB_PATH` on a free localhost port; resolves to { url, close }. */
