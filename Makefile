@@ -5,7 +5,7 @@ WASM := target/wasm32-unknown-unknown/release/mnist_logreg.wasm
 PORT ?= 5173
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web bench data fixtures
+.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web bench data fixtures audit
 
 setup:
 	@bash scripts/setup.sh
@@ -63,3 +63,9 @@ bench: setup-browser build
 	cd bench && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
 	node bench/run.mjs
 	cargo bench --bench training -- --noplot 2>/dev/null | grep -E '^training|time:|thrpt:'
+
+## Lighthouse (mobile and desktop) and axe-core on the built page, served from a sub-path with gzip, in Debian's
+## Chromium: prints the medians of AUDIT_RUNS (3) runs each and what costs points. Lighthouse is installed here only.
+audit: setup-browser build
+	cd audit && { [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+	node audit/run.mjs
