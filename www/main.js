@@ -2,8 +2,12 @@
 // (session/) holds the state and talks to the wasm core; render.js draws its state into the views (views/);
 // the inputs (input/) turn what the visitor does into calls on the session.
 import defaultDataUrl from '../data/mini_mnist.npz?url';
+// uPlot's styles with the page's: the charts' script comes later, and a style sheet arriving then would
+// restyle the page that is already painted.
+import 'uplot/dist/uPlot.min.css';
 import { loadCore, messageOf } from './core.js';
 import { download } from './dom/download.js';
+import { afterFirstPaint } from './dom/first-paint.js';
 import { installHooks, markUsable } from './hooks.js';
 import { DigitInput } from './input/digit-input.js';
 import { acceptDrops, pickFiles } from './input/files.js';
@@ -13,9 +17,9 @@ import { linkSettingsToUrl } from './input/url-settings.js';
 import { workOffline } from './offline.js';
 import { PageRenderer } from './render.js';
 import { Session } from './session/session.js';
-import { LearningCharts } from './views/charts.js';
 import { CorrectionsView } from './views/corrections-view.js';
 import { DataView } from './views/data-view.js';
+import { lazyView } from './views/lazy-view.js';
 import { PredictionView } from './views/prediction-view.js';
 import { TeachView } from './views/teach-view.js';
 import { TestResultsView } from './views/test-results-view.js';
@@ -54,7 +58,12 @@ const views = {
     error: $('data-error'),
     loading: { line: $('data-loading'), text: $('data-loading-text'), bar: $('data-loading-bar') },
   }),
-  charts: new LearningCharts($('loss-chart'), $('accuracy-chart')),
+  // Loaded after the first paint: the charts are empty until training starts.
+  charts: lazyView(
+    () => afterFirstPaint().then(() => import('./views/charts.js')).then(({ LearningCharts }) => () => new LearningCharts($('loss-chart'), $('accuracy-chart'))),
+    ['show'],
+    (error) => session.update({ trainError: `The learning curves could not be shown: ${messageOf(error)}` }),
+  ),
   prediction: new PredictionView({
     text: $('prediction-text'),
     source: $('prediction-source'),
@@ -148,6 +157,7 @@ function wireControls() {
 async function boot() {
   renderer.render(session.state); // the page while it loads
   wireControls();
+  await afterFirstPaint();
   try {
     const [core, response] = await Promise.all([loadCore(), fetch(defaultDataUrl)]);
     if (!response.ok) throw new Error(`the bundled data could not be fetched (HTTP ${response.status})`);

@@ -3,7 +3,12 @@
 
 export const percent = (value) => `${(value * 100).toFixed(1)} %`;
 
-export const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+let compactFormat;
+/** `value` in a few significant digits, e.g. 1.2M (the formatter is made on first use: it takes milliseconds). */
+export function compact(value) {
+  compactFormat ??= new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+  return compactFormat.format(value);
+}
 
 /** What compare mode found: the test accuracies of the two softmaxes, and why they differ. */
 export function comparisonText(row, batch) {
@@ -50,7 +55,7 @@ export function taughtText(lesson, label) {
 export const scoreOf = (contributions, bias) => contributions.reduce((sum, c) => sum + c, 0) + bias;
 
 /** How many times as likely: a ratio of probabilities in words a visitor reads at a glance. */
-const times = (ratio) => (ratio < 10 ? ratio.toFixed(1) : ratio < 1e4 ? String(Math.round(ratio)) : compact.format(ratio));
+const times = (ratio) => (ratio < 10 ? ratio.toFixed(1) : ratio < 1e4 ? String(Math.round(ratio)) : compact(ratio));
 
 /**
  * The sentence under the evidence pictures (`evidence` is the core's): what they show, and the two scores,

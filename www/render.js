@@ -1,7 +1,8 @@
 // Draws the session's state into the views. What changed is drawn at once, except while training runs: then
 // every change of the page costs a repaint that the training would otherwise use, so the figures are drawn
 // at most every VIEW_REFRESH_MS, and the weights and the test results only while on screen, at their own
-// pace (and at once when they come into view).
+// pace (and at once when they come into view). Otherwise the weights and results, when off screen, are
+// drawn in a task of their own, so that no change of the page waits for them.
 import { watchInView } from './dom/in-view.js';
 import { canTeach, isTrained } from './session/state.js';
 
@@ -37,6 +38,7 @@ export class PageRenderer {
     this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
     // What was drawn last: the digit, and the model's revision each figure shows.
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
+    this.soon = new Map(); // the off-screen panels waiting for their own task
     this.seen = { pixels: null, input: null }; // the last drawing straightened, and how it came out
     this.onScreen = watchInView([panels.weights, panels.results], (panel) => {
       if (this.state?.phase !== 'running') return;
@@ -66,8 +68,28 @@ export class PageRenderer {
       charts.show(state.curves);
     }
     if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);
-    if (!running || (this.onScreen.isInView(this.panels.weights) && this.due.weights())) this.drawWeights(state);
-    if (!running || (this.onScreen.isInView(this.panels.results) && this.due.results())) this.drawResults(state);
+    const { weights, results } = this.panels;
+    if (running) {
+      if (this.onScreen.isInView(weights) && this.due.weights()) this.drawWeights(state);
+      if (this.onScreen.isInView(results) && this.due.results()) this.drawResults(state);
+    } else {
+      this.drawNowOrSoon(weights, () => this.drawWeights(this.state));
+      this.drawNowOrSoon(results, () => this.drawResults(this.state));
+    }
+  }
+
+  /** Draws a panel at once when it is on screen, else in a task of its own (so a change never waits for it). */
+  drawNowOrSoon(panel, draw) {
+    if (this.onScreen.isInView(panel)) {
+      draw();
+      return;
+    }
+    if (!this.soon.has(panel)) {
+      this.soon.set(panel, setTimeout(() => {
+        this.soon.delete(panel);
+        draw();
+      }));
+    }
   }
 
   /**

@@ -22,7 +22,8 @@ export class DrawingPad {
     this.onChange = onChange;
     this.strokes = []; // points in 0..1 pad coordinates, kept to redraw at any resolution
     this.pointer = null;
-    this.resize();
+    // Sized once the page is laid out (the observer's first call), not here: reading the size now would lay
+    // out the whole page before its first paint, in the same task as the page's script.
     new ResizeObserver(() => this.resize()).observe(canvas);
     canvas.addEventListener('pointerdown', (event) => this.down(event));
     canvas.addEventListener('pointermove', (event) => this.move(event));

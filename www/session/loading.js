@@ -27,8 +27,7 @@ export function nextSlice() {
  * report, or to null when `cancelled()` turned true between slices.
  */
 async function inSlices(slice, isDone, { onProgress = () => {}, cancelled = () => false }) {
-  const started = performance.now();
-  let told = started;
+  let told = performance.now();
   for (;;) {
     const report = slice(performance.now() + SLICE_MS);
     if (isDone(report)) return report;
@@ -48,9 +47,10 @@ async function inSlices(slice, isDone, { onProgress = () => {}, cancelled = () =
  * `onProgress({ stage, fraction })`: stage 'reading' or 'straightening' (a run that deskews).
  */
 export async function loadInSlices(core, bytes, options, handlers = {}) {
-  const loader = new core.Loader(bytes, options);
+  const loader = new core.Loader(bytes, options); // reads the headers: a task of its own, then the slices
   let finished = false;
   try {
+    await nextSlice();
     const report = await inSlices((deadline) => loader.stepUntil(deadline), (progress) => progress.done, handlers);
     if (!report) return null;
     finished = true; // finish() uses the loader up, even when it throws

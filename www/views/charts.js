@@ -1,6 +1,5 @@
 // Live learning curves with uPlot: the loss of every batch, and accuracies over time (x in epochs).
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 
 // Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
 const BLUE = '#0072B2';

@@ -45,11 +45,17 @@ export class DataView {
    */
   showLoading(loading) {
     const { line, text, bar } = this.elements.loading;
+    const percent = loading && Math.floor(loading.fraction * 100);
+    const doing = loading?.stage === 'straightening' ? 'Straightening the digits of' : 'Reading';
+    const words = loading && `${doing} ${loading.name}… ${percent} %`;
+    if (!this.info) {
+      // Nothing shown yet: the summary line says it, and nothing on the page moves.
+      if (loading) this.elements.summary.textContent = words;
+      return;
+    }
     line.hidden = !loading;
     if (!loading) return;
-    const percent = Math.floor(loading.fraction * 100);
-    const doing = loading.stage === 'straightening' ? 'Straightening the digits of' : 'Reading';
-    text.textContent = `${doing} ${loading.name}… ${percent} %`;
+    text.textContent = words;
     bar.value = percent;
   }
 

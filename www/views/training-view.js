@@ -55,7 +55,7 @@ export class TrainingView {
     setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);
     setFigure(figures.loss, shown(loss, (v) => v.toFixed(3)), loss);
     const speed = samplesPerSecond || undefined;
-    setFigure(figures.speed, shown(speed, (v) => `${compact.format(v)} images/s`), speed);
+    setFigure(figures.speed, shown(speed, (v) => `${compact(v)} images/s`), speed);
   }
 
   /**
