@@ -1,7 +1,28 @@
 // The wasm trainer, unchunked: each epoch in one `step` call, timed after a few untimed warm-up epochs (so
 // V8 has compiled the hot code with its optimising tier). Parameters come in the query string.
-import init, { Trainer } from '../www/pkg/mnist_logreg.js';
+import init, { Loader, Trainer } from '../www/pkg/mnist_logreg.js';
 import { median } from './stats.js';
+
+/** Loads like the page (www/session/loading.js): 8-ms slices, each in a task of its own; the longest slice. */
+async function inSlices(bytes, options) {
+  const opened = performance.now();
+  const loader = new Loader(bytes, options); // the archive's directory: a slice too
+  let longestSliceMs = performance.now() - opened;
+  for (;;) {
+    await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = resolve;
+      channel.port2.postMessage(null);
+    });
+    const started = performance.now();
+    const { done } = loader.stepUntil(started + 8);
+    longestSliceMs = Math.max(longestSliceMs, performance.now() - started);
+    if (!done) continue;
+    const finishing = performance.now();
+    const trainer = loader.finish();
+    return { trainer, longestSliceMs: Math.max(longestSliceMs, performance.now() - finishing) };
+  }
+}
 
 async function run() {
   const query = new URLSearchParams(location.search);
@@ -11,9 +32,10 @@ async function run() {
   const deskew = query.get('deskew') === '1'; // loading then also straightens the data set once
   const wasm = await init();
   const bytes = new Uint8Array(await (await fetch(data)).arrayBuffer());
+  const sliced = query.get('sliced') === '1'; // loads as the page does: 8-ms slices, a task each
   const loadStarted = performance.now();
   const options = { learningRate: 0.1, batchSize: 256, epochs: warmup + epochs, seed: 0, softmax: 'row', deskew };
-  const trainer = Trainer.fromNpz(bytes, options);
+  const { trainer, longestSliceMs } = sliced ? await inSlices(bytes, options) : { trainer: Trainer.fromNpz(bytes, options) };
   const loadMs = performance.now() - loadStarted;
   const { trainSamples: samples, testSamples } = trainer.datasetInfo();
   const perEpoch = [];
@@ -45,6 +67,7 @@ async function run() {
     testSetEvaluationMs: evaluationMs,
     testSamples,
     loadMs,
+    longestSliceMs,
     wasmMemoryBytes: wasm.memory.buffer.byteLength,
   };
 }

@@ -3,7 +3,7 @@
 //! it is given, straight into sparse rows: the decoded array is never held whole, and the caller (the page's
 //! frame loop) decides when to stop and draw.
 
-use super::npz::{open_reader, read_header, ArrayHeader, EntryLocation};
+use super::npz::{open_reader, read_header, Archive, ArrayHeader, EntryLocation};
 use super::stream::ArrayStream;
 use super::{check_images, check_labels, square_side, Dataset, SparseRows, Split, MAX_PIXELS};
 use crate::error::FileError;
@@ -11,6 +11,9 @@ use crate::CLASSES;
 use std::io::{Read, Seek};
 
 const DATA_ARRAYS: &str = "a data set's .npz must contain X_train, y_train, X_test and y_test";
+
+/// What a grey level 0..255 is multiplied by to bring it into 0..1.
+const GREY_LEVELS: f32 = 1.0 / 255.0;
 
 /// The four arrays, in the order they are read (images before their labels, as errors are reported).
 const ARRAYS: [&str; 4] = ["X_train", "y_train", "X_test", "y_test"];
@@ -22,7 +25,9 @@ fn holds_images(index: usize) -> bool {
 
 /// A data set on its way out of an `.npz`.
 pub struct DatasetLoader<R> {
-    reader: R,
+    /// The archive while its headers are read (one a step), then only its reader, for the values.
+    archive: Option<Archive<R>>,
+    reader: Option<R>,
     headers: Vec<ArrayHeader>,
     locations: Vec<EntryLocation>,
     features: usize,
@@ -44,15 +49,38 @@ pub struct DatasetLoader<R> {
 }
 
 impl<R: Read + Seek> DatasetLoader<R> {
-    /// Opens an `.npz` and checks what its headers say (names, types, shapes, sizes); nothing large is
-    /// decompressed or reserved yet.
+    /// Opens an `.npz` (its directory only); the headers are read and checked by the first steps, before
+    /// any values (so every refusal a header can tell comes before anything large is decompressed).
     pub fn open(reader: R) -> Result<DatasetLoader<R>, FileError> {
-        let mut archive = open_reader(reader)?;
-        let mut headers = Vec::with_capacity(ARRAYS.len());
-        for name in ARRAYS {
-            headers.push(read_header(&mut archive, name, DATA_ARRAYS)?);
+        Ok(DatasetLoader {
+            archive: Some(open_reader(reader)?),
+            reader: None,
+            headers: Vec::with_capacity(ARRAYS.len()),
+            locations: Vec::new(),
+            features: 0,
+            image_shape: None,
+            current: 0,
+            stream: None,
+            values: Vec::new(),
+            images: None,
+            labels: Vec::new(),
+            splits: Vec::with_capacity(2),
+            notices: Vec::new(),
+            read_bytes: 0,
+            total_bytes: 0,
+            failed: false,
+        })
+    }
+
+    /// Reads the next array's header; once all four are read, checks them together and finds the values.
+    fn read_next_header(&mut self) -> Result<(), FileError> {
+        let archive = self.archive.as_mut().expect("headers are read from the archive");
+        let name = ARRAYS[self.headers.len()];
+        self.headers.push(read_header(archive, name, DATA_ARRAYS)?);
+        if self.headers.len() < ARRAYS.len() {
+            return Ok(());
         }
-        let [x_train, y_train, x_test, y_test] = &headers[..] else { unreachable!("four arrays") };
+        let [x_train, y_train, x_test, y_test] = &self.headers[..] else { unreachable!("four arrays") };
         let (n_train, features, image_train) = check_images(x_train)?;
         let (n_test, features_test, _) = check_images(x_test)?;
         if features != features_test {
@@ -68,25 +96,12 @@ impl<R: Read + Seek> DatasetLoader<R> {
                 limit: format!("{MAX_PIXELS} pixels, e.g. the full MNIST's 70,000 images of 28×28"),
             });
         }
-        let locations = headers.iter().map(|header| archive.locate(header)).collect::<Result<Vec<_>, _>>()?;
-        let total_bytes = headers.iter().map(|header| header.npy_bytes - header.values_offset).sum();
-        Ok(DatasetLoader {
-            reader: archive.into_reader(),
-            headers,
-            locations,
-            features,
-            image_shape: image_train.or(square_side(features).map(|side| (side, side))),
-            current: 0,
-            stream: None,
-            values: Vec::new(),
-            images: None,
-            labels: Vec::new(),
-            splits: Vec::with_capacity(2),
-            notices: Vec::new(),
-            read_bytes: 0,
-            total_bytes,
-            failed: false,
-        })
+        self.locations = self.headers.iter().map(|header| archive.locate(header)).collect::<Result<_, _>>()?;
+        self.total_bytes = self.headers.iter().map(|header| header.npy_bytes - header.values_offset).sum();
+        self.features = features;
+        self.image_shape = image_train.or(square_side(features).map(|side| (side, side)));
+        self.reader = self.archive.take().map(Archive::into_reader);
+        Ok(())
     }
 
     /// How much of the values has been read, 0 to 1.
@@ -119,10 +134,16 @@ impl<R: Read + Seek> DatasetLoader<R> {
             if spent >= budget {
                 return Ok(false);
             }
+            if self.archive.is_some() {
+                self.read_next_header()?;
+                spent += 1;
+                continue;
+            }
             let header = &self.headers[self.current];
             let stream = self.stream.get_or_insert_with(|| ArrayStream::new(header, self.locations[self.current]));
             let before = stream.values_left();
-            let more = stream.next(&mut self.reader, &mut self.values)?;
+            let reader = self.reader.as_mut().expect("the values are read once the headers are");
+            let more = stream.next(reader, &mut self.values)?;
             if holds_images(self.current) {
                 self.images.get_or_insert_with(|| Images::new(header, self.features)).push(&self.values)?;
             } else {
@@ -186,7 +207,9 @@ impl Images {
             if self.pixel == 0 {
                 self.rows.begin_sample();
             }
-            self.rows.push_values(self.pixel as u32 + 1, part);
+            // Integer grey levels are scaled as they arrive; floats once their largest value is known.
+            let scale = if self.is_float { 1.0 } else { GREY_LEVELS };
+            self.rows.push_values(self.pixel as u32 + 1, part, scale);
             self.pixel += part.len();
             if self.pixel == self.features {
                 self.rows.end_row();
@@ -219,14 +242,11 @@ impl Images {
     /// they plainly are grey levels too.
     fn into_rows(self, notices: &mut Vec<String>) -> SparseRows {
         let Images { mut rows, is_float, max, name, .. } = self;
-        if !is_float || max > 1.0 {
-            if is_float {
-                notices.push(format!(
-                    "{name} holds floats up to {max}, so it was divided by 255 to bring pixels into 0..1"
-                ));
-            }
+        if is_float && max > 1.0 {
+            notices
+                .push(format!("{name} holds floats up to {max}, so it was divided by 255 to bring pixels into 0..1"));
             // The bias is scaled too; it is put back to 1 below.
-            rows.scale(1.0 / 255.0);
+            rows.scale(GREY_LEVELS);
             rows.reset_bias();
         }
         rows

@@ -86,8 +86,9 @@ impl SparseRows {
         block.values.push(value);
     }
 
-    /// Adds `values`, the inputs at `first`, `first + 1`, … of the row begun last; zeros are skipped.
-    pub fn push_values(&mut self, first: u32, values: &[f64]) {
+    /// Adds `values`, the inputs at `first`, `first + 1`, … of the row begun last, each as an f32 times
+    /// `scale`; zeros are skipped.
+    pub fn push_values(&mut self, first: u32, values: &[f64], scale: f32) {
         let block = self.blocks.last_mut().expect("a row was begun");
         if block.values.len() + values.len() > BLOCK {
             // Room for them all, so that the loop below need not look.
@@ -95,7 +96,7 @@ impl SparseRows {
         }
         let block = self.blocks.last_mut().expect("a row was begun");
         for (position, &value) in (first..).zip(values) {
-            let value = value as f32;
+            let value = value as f32 * scale;
             if value != 0.0 {
                 block.indices.push(position);
                 block.values.push(value);

@@ -45,7 +45,8 @@ pub struct LoadProgress {
 }
 
 impl WebLoader {
-    /// Checks the file's headers and the options at once (so most refusals come here), reading nothing else.
+    /// Opens the archive's directory and checks the options that need no data, reading nothing else; the
+    /// headers are read by the first calls of `advance`, one a piece of work.
     pub fn open(source: Source, config: TrainConfig) -> Result<WebLoader, Error> {
         config.check()?;
         Ok(WebLoader { stage: Stage::Reading(Box::new(DatasetLoader::open(source)?), config) })
@@ -155,7 +156,8 @@ mod js {
     /// Exported to JavaScript with conversions.
     #[wasm_bindgen(js_class = Loader)]
     impl WebLoader {
-        /// Checks the file's headers and the options; throws a `FileError` or `ConfigError` when refused.
+        /// Opens the archive's directory and checks the options that need no data; throws a `FileError`
+        /// (not a zip archive) or a `ConfigError` when refused.
         #[wasm_bindgen(constructor)]
         pub fn new(bytes: js_sys::Uint8Array, options: JsValue) -> Result<WebLoader, Error> {
             WebLoader::open(JsBytes { array: bytes, position: 0 }, config_from_js(options)?)

@@ -47,7 +47,7 @@ async function inSlices(slice, isDone, { onProgress = () => {}, cancelled = () =
  * `onProgress({ stage, fraction })`: stage 'reading' or 'straightening' (a run that deskews).
  */
 export async function loadInSlices(core, bytes, options, handlers = {}) {
-  const loader = new core.Loader(bytes, options); // reads the headers: a task of its own, then the slices
+  const loader = new core.Loader(bytes, options); // the archive's directory: a task of its own, then the slices
   let finished = false;
   try {
     await nextSlice();
