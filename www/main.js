@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import { loadCore, messageOf } from './core.js';
 import { download } from './dom/download.js';
 import { afterFirstPaint } from './dom/first-paint.js';
+import { whenSeen } from './dom/in-view.js';
 import { installHooks, markUsable } from './hooks.js';
 import { DigitInput } from './input/digit-input.js';
 import { acceptDrops, pickFiles } from './input/files.js';
@@ -29,6 +30,9 @@ import { WhyView } from './views/why-view.js';
 
 const BUNDLED_NAME = 'Bundled mini-MNIST';
 const $ = (id) => document.getElementById(id);
+/** Resolves at the first click on any of `buttons`. */
+const firstClick = (...buttons) =>
+  new Promise((resolve) => buttons.forEach((button) => button.addEventListener('click', resolve, { once: true })));
 
 const settings = new SettingsForm($('settings'));
 const session = new Session((state) => renderer.render(state));
@@ -58,9 +62,14 @@ const views = {
     error: $('data-error'),
     loading: { line: $('data-loading'), text: $('data-loading-text'), bar: $('data-loading-bar') },
   }),
-  // Loaded after the first paint: the charts are empty until training starts.
+  // uPlot is the page's largest script, and the charts are empty until training starts: loaded after the
+  // first paint, once they are on screen or training starts (on a phone they are further down).
   charts: lazyView(
-    () => afterFirstPaint().then(() => import('./views/charts.js')).then(({ LearningCharts }) => () => new LearningCharts($('loss-chart'), $('accuracy-chart'))),
+    () =>
+      afterFirstPaint()
+        .then(() => Promise.race([whenSeen($('charts-panel')), firstClick($('train-button'), $('train-now-button'))]))
+        .then(() => import('./views/charts.js'))
+        .then(({ LearningCharts }) => () => new LearningCharts($('loss-chart'), $('accuracy-chart'))),
     ['show'],
     (error) => session.update({ trainError: `The learning curves could not be shown: ${messageOf(error)}` }),
   ),

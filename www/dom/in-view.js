@@ -17,3 +17,15 @@ export function watchInView(elements, onEnter) {
   elements.forEach((element) => observer.observe(element));
   return { isInView: (element) => inView.get(element) ?? true };
 }
+
+/** Resolves the first time any of `element` is on screen (at once, after layout, if it is already). */
+export function whenSeen(element) {
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((entry) => entry.isIntersecting)) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(element);
+  });
+}
