@@ -1,7 +1,8 @@
-//! Loading a data set a slice at a time. Every header is checked when the loader opens (so every refusal
-//! that needs no values comes at once), then each `step` decompresses and converts about as many bytes as
-//! it is given, straight into sparse rows: the decoded array is never held whole, and the caller (the page's
-//! frame loop) decides when to stop and draw.
+//! Loading a data set a slice at a time. The loader opens on the archive's directory; its first steps read
+//! a header each, and all four are checked together before any values are decompressed (so every refusal a
+//! header can tell comes first); then each `step` decompresses and converts about as many bytes as it is
+//! given, straight into sparse rows. The decoded array is never held whole, and the caller (the page,
+//! between its tasks) decides when to stop and let the browser draw.
 
 use super::npz::{open_reader, read_header, Archive, ArrayHeader, EntryLocation};
 use super::stream::ArrayStream;
@@ -110,7 +111,7 @@ impl<R: Read + Seek> DatasetLoader<R> {
     }
 
     /// Reads on until about `budget` more bytes of values have been decompressed and converted (at least a
-    /// chunk's worth); true once every array is read. A refusal ends the loading: later calls refuse too.
+    /// header or a chunk); true once every array is read. A refusal ends the loading: later calls refuse too.
     pub fn step(&mut self, budget: usize) -> Result<bool, FileError> {
         if self.failed {
             return Err(FileError::Corrupt { name: ARRAYS[self.current.min(3)], reason: "it was refused".into() });
