@@ -169,3 +169,21 @@ test('a run that deskews straightens the data set in slices first, and only once
     loop.channel.port1.close(); // an open port would keep Node running
   }
 });
+
+test('compare mode makes its second trainer in slices, then trains both on the same batches', async () => {
+  const { session: s } = await session();
+  globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16);
+  globalThis.cancelAnimationFrame ??= (id) => clearTimeout(id);
+  s.train({ ...options, epochs: 1 }, true);
+  assert.equal(s.state.phase, 'loading', 'no Train or Reset while the second trainer is read');
+  for (let waited = 0; s.state.phase === 'loading' && waited < 10_000; waited += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const { loop, twin, trainer } = s.state;
+  assert.equal(s.state.phase, 'running');
+  assert.ok(twin && twin !== trainer);
+  assert.deepEqual([trainer.config().softmax, twin.config().softmax], ['row', 'batch']);
+  assert.equal(s.state.curves.compare, true);
+  loop.pause();
+  loop.channel.port1.close(); // an open port would keep Node running
+});

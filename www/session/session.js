@@ -3,7 +3,8 @@
 // change goes through `update`, which hands the state to the `render` callback it was given.
 import { isRefusal, messageOf } from '../core.js';
 import { importedText, taughtText } from '../page-text.js';
-import { correctionsOf, trainerWithDrawingsOf } from './corrections.js';
+import { trainBeside } from './compare.js';
+import { correctionsOf } from './corrections.js';
 import { Curves } from './curves.js';
 import { loadInSlices, straightenInSlices } from './loading.js';
 import { forgetModel, keepModel, keptModel } from './model-store.js';
@@ -246,14 +247,14 @@ export class Session {
       return;
     }
     if (!this.freshRun(options)) return;
+    if (compare) trainBeside(this, options);
+    else this.run(options, null);
+  }
+
+  /** Starts the run's training loop; `twin`, when given, trains the other softmax on the same batches. */
+  run(options, twin) {
     const { trainer } = this.state;
-    let twin = null;
-    if (compare) {
-      const softmax = options.softmax === 'row' ? 'batch' : 'row';
-      twin = this.guard(() => trainerWithDrawingsOf(this.core, this.state.data, { ...options, softmax }, trainer));
-      if (!twin) return;
-    }
-    const curves = new Curves(this.state.curves.batchesPerEpoch, options.epochs, compare);
+    const curves = new Curves(this.state.curves.batchesPerEpoch, options.epochs, Boolean(twin));
     const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin));
     if (!loop) return;
     this.update({ phase: 'running', loop, twin, curves });
