@@ -6,25 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-
-export const SUB_PATH = '/some/sub/path/';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.xml': 'application/xml',
-  '.npz': 'application/octet-stream',
-};
+import { CONTENT_TYPES, SUB_PATH } from '../scripts/static-site.mjs';
 
 // What static hosts (GitHub Pages, Netlify, Cloudflare) compress: text, JSON, manifests, SVG and wasm. Not
 // application/octet-stream (the .npz), not images.
@@ -41,7 +23,7 @@ export async function serveDist(dir) {
     const hit = cache.get(file);
     if (hit && hit.mtimeMs === mtimeMs) return hit;
     const body = await readFile(file);
-    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
     const entry = {
       mtimeMs,
       body,

@@ -5,21 +5,12 @@ import { extname, join, normalize } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
+import { CONTENT_TYPES, SUB_PATH } from '../../scripts/static-site.mjs';
 
 const require = createRequire(import.meta.url);
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const SUB_PATH = '/some/sub/path/';
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.npz': 'application/octet-stream',
-  '.png': 'image/png',
-  '.webmanifest': 'application/manifest+json',
-};
+export { SUB_PATH };
 
 /** Serves `dir` at `SUB_PATH` on a free localhost port; resolves to { url, close }. */
 export async function serveStatic(dir = join(ROOT, 'dist')) {
@@ -36,7 +27,7 @@ export async function serveStatic(dir = join(ROOT, 'dist')) {
     }
     try {
       const body = await readFile(file.endsWith('/') ? join(file, 'index.html') : file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       response.writeHead(404).end('not found');
     }
