@@ -101,21 +101,19 @@ impl ArrayStream {
             start += missing;
             if self.partial.len() == size {
                 let value = std::mem::take(&mut self.partial);
-                self.take_bytes(&value, values);
+                self.hand_on(&value, values);
             }
         }
         let whole = start + (end - start) / size * size;
-        self.partial.extend_from_slice(&self.output[whole..end]);
-        if self.fortran_shape.is_some() {
-            self.fortran_values.extend_from_slice(&self.output[start..whole]);
-        } else {
-            decode(self.elem, self.big_endian, &self.output[start..whole], values);
-        }
+        let output = std::mem::take(&mut self.output);
+        self.partial.extend_from_slice(&output[whole..end]);
+        self.hand_on(&output[start..whole], values);
+        self.output = output;
         Ok(true)
     }
 
-    /// Whole values cut across two chunks, once glued back together.
-    fn take_bytes(&mut self, bytes: &[u8], values: &mut Vec<f64>) {
+    /// Whole values, in order: kept to be reordered (a column-major array), or decoded into `values`.
+    fn hand_on(&mut self, bytes: &[u8], values: &mut Vec<f64>) {
         if self.fortran_shape.is_some() {
             self.fortran_values.extend_from_slice(bytes);
         } else {
