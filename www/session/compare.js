@@ -28,7 +28,7 @@ export function trainBeside(session, options) {
   const stillHere = () => session.state.trainer === trainer && !session.state.failure;
   session.update({ phase: 'loading' });
   trainerWithDrawingsOf(session.core, data, { ...options, softmax }, trainer, {
-    onProgress: (progress) => session.update({ loading: { name: data.name, ...progress } }),
+    onProgress: session.showsProgressOf(data.name),
     cancelled: () => !stillHere(),
   }).then(
     (twin) => {

@@ -83,11 +83,10 @@ export class Session {
   async useData(data, options) {
     const attempt = {};
     this.loadingNow = attempt;
-    const loading = (progress) => this.update({ loading: { name: data.name, ...progress } });
     let trainer;
     try {
       trainer = await loadInSlices(this.core, data.bytes, options, {
-        onProgress: loading,
+        onProgress: this.showsProgressOf(data.name),
         cancelled: () => this.loadingNow !== attempt || Boolean(this.state.failure),
       });
     } catch (error) {
@@ -103,6 +102,11 @@ export class Session {
     return true;
   }
 
+  /** A handler that shows how far sliced work on data set `name` has got (`loading` in the state). */
+  showsProgressOf(name) {
+    return (progress) => this.update({ loading: { name, ...progress } });
+  }
+
   /**
    * Straightens the data set before a run that deskews starts, in slices (once per data set: the trainer
    * keeps it). True at once when there is nothing to do; otherwise a promise of whether it was done (not
@@ -112,9 +116,8 @@ export class Session {
     const { trainer, phase } = this.state;
     if (!options.deskew || (this.read((t) => t.straightenUntil(0)) ?? 1) >= 1) return true;
     this.update({ phase: 'loading' }); // no Train or Reset meanwhile
-    const name = this.state.data.name;
     return straightenInSlices(trainer, {
-      onProgress: (progress) => this.update({ loading: { name, ...progress } }),
+      onProgress: this.showsProgressOf(this.state.data.name),
       cancelled: () => this.state.trainer !== trainer || Boolean(this.state.failure),
     }).then(
       (done) => {
