@@ -36,6 +36,7 @@ const firstClick = (...buttons) =>
 
 const settings = new SettingsForm($('settings'));
 const session = new Session((state) => renderer.render(state));
+const { queries } = session;
 const views = {
   settings,
   training: new TrainingView({
@@ -52,6 +53,7 @@ const views = {
     error: $('train-error'),
     notice: $('model-notice'),
     comparison: $('compare-result'),
+    curvesNote: $('curves-note'),
     drawings: $('drawings-included'),
     confirmReset: { panel: $('reset-confirm'), text: $('reset-confirm-text'), confirm: $('reset-confirm-button') },
   }),
@@ -89,8 +91,10 @@ const views = {
     captions: [$('why-predicted-caption'), $('why-runner-up-caption')],
     text: $('why-text'),
   }),
-  teach: new TeachView({ group: $('teach'), buttons: $('teach-buttons'), status: $('teach-status') }, (digit) =>
-    session.teach(digit),
+  teach: new TeachView(
+    { group: $('teach'), buttons: $('teach-buttons'), status: $('teach-status') },
+    (digit) => session.teach(digit),
+    () => session.undoLesson(),
   ),
   corrections: new CorrectionsView(
     { panel: $('corrections'), title: $('corrections-title'), list: $('corrections-list') },
@@ -102,18 +106,18 @@ const views = {
     (index, label) => showTestImage(index, label),
   ),
 };
-const renderer = new PageRenderer(views, session, { weights: $('weights-panel'), results: $('results-panel') });
+const renderer = new PageRenderer(views, queries, { weights: $('weights-panel'), results: $('results-panel') });
 
 const digit = new DigitInput(
   $('pad'),
-  (image) => session.preprocess(image),
+  (image) => queries.preprocess(image),
   (drawn) => session.showDigit(drawn),
   (error) => session.update({ trainError: messageOf(error) }),
 );
 
 /** Shows test sample `index` (a `label`) in the prediction panel, in place of the drawing. */
 function showTestImage(index, label) {
-  const pixels = session.testImage(index);
+  const pixels = queries.testImage(index);
   if (!pixels) return;
   digit.showTestImage(pixels, `Test image ${index}, labelled ${label}. Draw on the pad to go back.`);
   $('draw-panel').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
@@ -129,9 +133,10 @@ function withOptions(errorKey, action) {
 
 function wireControls() {
   $('clear-button').addEventListener('click', () => digit.clear());
-  $('train-button').addEventListener('click', () =>
-    withOptions('trainError', (options) => session.train(options, settings.compare)),
-  );
+  $('train-button').addEventListener('click', () => {
+    withOptions('trainError', (options) => session.train(options, { compare: settings.compare, pace: settings.pace }));
+    bringIntoView($('charts-panel'));
+  });
   $('pause-button').addEventListener('click', () => session.togglePause());
   $('reset-button').addEventListener('click', () => withOptions('trainError', (options) => session.reset(options)));
   $('reset-confirm-button').addEventListener('click', () =>
@@ -141,14 +146,14 @@ function wireControls() {
     session.update({ confirmingReset: false });
     $('reset-button').focus();
   });
-  // Someone who came to draw gets a model in a second: the best settings, trained at once.
+  // Someone who came to draw gets a model in a second or two: the best settings, at full speed.
   $('train-now-button').addEventListener('click', () => {
     settings.usePreset('best');
-    withOptions('trainError', (options) => session.train(options, false));
+    withOptions('trainError', (options) => session.train(options, { pace: 'full' }));
   });
   listenForDigitKeys($('pad'), (digit) => session.teach(digit));
   $('export-button').addEventListener('click', () => {
-    const bytes = session.exportModel();
+    const bytes = queries.exportModel();
     if (bytes) download(bytes, 'mnist-logreg-model.npz');
   });
   const openFile = (file) => withOptions('dataError', (options) => session.openFile(file, options));
@@ -160,12 +165,25 @@ function wireControls() {
     (file) => session.importModel(file.bytes, file.name, 'trainError'),
     (message) => session.update({ trainError: message }),
   );
-  linkSettingsToUrl(settings, $('copy-link-button'), (text) => session.update({ notice: text }));
+  return linkSettingsToUrl(settings, $('copy-link-button'), (text) => session.update({ notice: text }));
+}
+
+/**
+ * Scrolls `element` into view when less than its top 300 px is on screen (on a phone, the curves are below
+ * Train); on a screen where it is in view already, nothing moves.
+ */
+function bringIntoView(element) {
+  const { top } = element.getBoundingClientRect();
+  const visible = Math.min(window.innerHeight - top, element.offsetHeight);
+  if (top < 0 || visible < Math.min(300, element.offsetHeight)) {
+    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    element.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+  }
 }
 
 async function boot() {
   renderer.render(session.state); // the page while it loads
-  wireControls();
+  const linked = wireControls();
   await afterFirstPaint();
   try {
     const [core, response] = await Promise.all([loadCore(), fetch(defaultDataUrl)]);
@@ -174,7 +192,7 @@ async function boot() {
     settings.usePresets(core.presets());
     const bundled = { name: BUNDLED_NAME, bytes: new Uint8Array(await response.arrayBuffer()) };
     withOptions('dataError', async (options) => {
-      if (await session.start(core, bundled, options)) markUsable();
+      if (await session.start(core, bundled, options, linked)) markUsable();
     });
   } catch (error) {
     session.update({ dataError: `The demo could not start: ${messageOf(error)}` });

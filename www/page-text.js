@@ -1,7 +1,40 @@
-// The page's wording that depends on values: numbers, the progress line, compare mode's finding and what a
-// loaded model was trained with.
+// The page's wording that depends on values: numbers, digits with their article, probabilities, the
+// progress line, compare mode's finding, what a loaded model was trained with and why a file was refused.
 
 export const percent = (value) => `${(value * 100).toFixed(1)} %`;
+
+/**
+ * A number with its article, as it is read aloud: "an 8", "an 11", "an 18", "an 80", but "a 7". Only
+ * "eight", "eleven" and "eighteen" begin with a vowel sound, in the leading group of three digits.
+ */
+export function aDigit(number) {
+  const digits = String(Math.trunc(number)); // a minus sign is read first: "a -8"
+  const lead = digits.slice(0, digits.length % 3 || 3); // 18 of 18,000: "eighteen thousand"
+  return `${lead.startsWith('8') || lead === '11' || lead === '18' ? 'an' : 'a'} ${number}`;
+}
+
+/**
+ * A probability in whole per cent, kept within 1–99 with the side it was kept from: a rounded "100 %" or
+ * "0 %" would claim a certainty the model never has (a softmax gives every digit some probability).
+ */
+function wholePercent(p) {
+  const rounded = Math.round(p * 100);
+  if (rounded >= 100) return { bound: 'above', value: 99 };
+  if (rounded <= 0) return { bound: 'below', value: 1 };
+  return { bound: '', value: rounded };
+}
+
+/** A probability at a glance: "62 %", "> 99 %" for one that rounds to 100, "< 1 %" for one that rounds to 0. */
+export function probabilityText(p) {
+  const { bound, value } = wholePercent(p);
+  return `${{ above: '> ', below: '< ', '': '' }[bound]}${value} %`;
+}
+
+/** The same probability in words, for screen readers: "62 percent", "more than 99 percent", "less than 1 percent". */
+export function probabilityWords(p) {
+  const { bound, value } = wholePercent(p);
+  return `${{ above: 'more than ', below: 'less than ', '': '' }[bound]}${value} percent`;
+}
 
 let compactFormat;
 /** `value` in a few significant digits, e.g. 1.2M (the formatter is made on first use: it takes milliseconds). */
@@ -24,7 +57,7 @@ export function progressText(phase, progress, epochs) {
   let text = 'Ready';
   if (phase === 'loading') text = 'Loading…';
   else if (progress?.done) text = `Done: ${epochs} epochs`;
-  else if (progress) text = `Epoch ${progress.epoch + 1} of ${epochs}, batch ${progress.batch} of ${progress.batchesPerEpoch}`;
+  else if (progress) text = `Epoch ${progress.epoch + 1} of ${epochs}, mini-batch ${progress.batch} of ${progress.batchesPerEpoch}`;
   return phase === 'paused' ? `${text} (paused)` : text;
 }
 
@@ -34,7 +67,7 @@ export function progressText(phase, progress, epochs) {
  */
 export function importedText(name, config, testAccuracy) {
   const how = config
-    ? ` (trained with learning rate ${config.learningRate.toPrecision(3)}, batch ${config.batchSize}, ` +
+    ? ` (trained with learning rate ${config.learningRate.toPrecision(3)}, mini-batch ${config.batchSize}, ` +
       `${config.epochs} epochs, ${config.softmax} softmax, ${config.schedule} rate${config.deskew ? ', deskewed' : ''})`
     : '';
   return `Loaded ${name}${how}: ${percent(testAccuracy)} on this test set. Draw a digit, or Train to start over.`;
@@ -46,8 +79,8 @@ export const yourDrawings = (count) => (count === 1 ? 'your drawing' : `your ${c
 /** What teaching a drawing as `label` did (`lesson` is the core's `{ steps, learned, correctionsReadRight }`). */
 export function taughtText(lesson, label) {
   return lesson.learned
-    ? `Learnt: it now reads your drawing as a ${label}.`
-    : `It could not learn to read this drawing as a ${label} without forgetting other digits it reads right; ` +
+    ? `Learnt: it now reads your drawing as ${aDigit(label)}.`
+    : `It could not learn to read this drawing as ${aDigit(label)} without forgetting other digits it reads right; ` +
         'try drawing it more like the others.';
 }
 
@@ -78,5 +111,38 @@ export function evidenceAlt(digit, contributions, bias, runnerUp = false) {
     `Evidence for ${digit}${runnerUp ? ', the runner-up' : ''}: each pixel's contribution to its score, orange ` +
     `for and blue against. The pixels add up to ${sum.toFixed(2)}; with the bias ${bias.toFixed(2)} the score ` +
     `is ${(sum + bias).toFixed(2)}.`
+  );
+}
+
+/** How the core's refusal of a file that is not an .npz (zip) archive begins (src/error.rs, NotAnArchive). */
+const NOT_AN_ARCHIVE = 'This file is not a valid .npz archive';
+
+/**
+ * Why the file `fileName` was not loaded, from the core's refusal `error`: `{ message, detail }`. A file
+ * that is no archive at all gets what the page expected in plain words, with the core's reason as the
+ * detail; any other refusal's message already says what is wrong, so it is the message, with no detail.
+ */
+export function refusedFileText(fileName, error) {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (error?.name === 'FileError' && reason.startsWith(NOT_AN_ARCHIVE)) {
+    return {
+      message:
+        `${fileName} was not loaded: the page reads .npz files, zip archives of NumPy arrays named X_train, ` +
+        'y_train, X_test and y_test (or a model saved from this page).',
+      detail: reason,
+    };
+  }
+  return { message: `${fileName} was not loaded. ${reason}`, detail: '' };
+}
+
+/**
+ * The notice when a link's settings differ from those of the model kept from last time (which scored
+ * `testAccuracy`): the link wins, and the kept model is not lost until the visitor trains.
+ */
+export function keptAsideText(testAccuracy) {
+  const score = Number.isFinite(testAccuracy) ? ` (${percent(testAccuracy)})` : '';
+  return (
+    `This link's settings are in the form. Your model from last time${score} is still kept in this browser ` +
+    'until you train: open the page without the link to use it.'
   );
 }

@@ -4,7 +4,7 @@
 // pace (and at once when they come into view). Otherwise the weights and results, when off screen, are
 // drawn in a task of their own, so that no change of the page waits for them.
 import { watchInView } from './dom/in-view.js';
-import { canTeach, isTrained } from './session/state.js';
+import { canTeach, curvesNote, isTrained } from './session/state.js';
 
 const VIEW_REFRESH_MS = 100;
 const WEIGHTS_REFRESH_MS = 250;
@@ -26,8 +26,8 @@ export class PageRenderer {
    * @param {object} views `training`, `data`, `charts`, `prediction`, `why` (the evidence), `teach`,
    *   `corrections` (the visitor's drawings), `weights`, `results`, and `settings` (the form, locked while
    *   training runs)
-   * @param {object} model the session, asked for what is drawn from the model (predictions, evidence, the
-   *   input as the model reads it, weights, test results)
+   * @param {object} model the session's queries (session/queries.js): what is drawn from the model
+   *   (predictions, evidence, the input as the model reads it, weights, test results)
    * @param {object} panels the `weights` and `results` panels (elements)
    */
   constructor(views, model, panels) {
@@ -54,10 +54,16 @@ export class PageRenderer {
     training.showPhase(state.phase, isTrained(state));
     if (this.drawn.running !== running) settings.lock(running);
     this.drawn.running = running;
+    settings.show(state.options); // the form says how the model in use was made
     data.show(state.data?.name, state.info);
     data.showLoading(state.loading);
     data.showError(state.dataError);
-    training.showMessages({ error: state.trainError, notice: state.notice, comparison: state.comparison });
+    training.showMessages({
+      error: state.trainError,
+      notice: state.notice,
+      comparison: state.comparison,
+      curvesNote: curvesNote(state),
+    });
     training.showDrawings(state.corrections.length, state.confirmingReset);
     corrections.show(state.corrections, state.info?.imageShape);
     const refresh = !running || this.due.view();
@@ -102,7 +108,7 @@ export class PageRenderer {
     this.drawn.digit = digit;
     const { pixels, source } = digit;
     const trained = isTrained(state);
-    teach.show(canTeach(state), state.taught);
+    teach.show(canTeach(state), state.taught, Boolean(state.undo));
     if (pixels && info && pixels.length !== info.features) {
       const note = `The pad draws 28×28 digits, but this data set's images have ${info.features} pixels.`;
       prediction.show({ source: note });
@@ -116,6 +122,7 @@ export class PageRenderer {
       probabilities: probabilities ?? null,
       trained,
       source,
+      drawing: digit.drawing,
       offerTraining: Boolean(pixels) && !trained && state.phase === 'ready',
     });
     const explain = trained && probabilities ? () => this.model.evidence(pixels) : null;

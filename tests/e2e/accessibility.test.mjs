@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { line, openPage, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
+import { line, openPage, setting, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -42,7 +42,7 @@ for (const [name, viewport] of [
     const found = [];
     await check(page, 'before training', found);
 
-    await page.fill('input[name="epochs"]', '2');
+    await setting(page, 'epochs', '2');
     await trainToTheEnd(page);
     await page.locator('#weights-panel').scrollIntoViewIfNeeded();
     await page.locator('#results-panel').scrollIntoViewIfNeeded();
@@ -57,7 +57,7 @@ for (const [name, viewport] of [
     await page.waitForSelector('#corrections-list button');
     await check(page, 'a drawing taught', found);
 
-    await page.check('input[name="compare"]');
+    await setting(page, 'compare', true);
     await trainToTheEnd(page);
     await page.locator('#charts-title').scrollIntoViewIfNeeded();
     await check(page, 'comparing', found);

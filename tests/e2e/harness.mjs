@@ -52,13 +52,20 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** `url` with `pace=full` unless it names a pace: the tests train at full speed, as a visitor may choose. */
+export function atFullSpeed(url) {
+  if (/[?&]pace=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}pace=full`;
+}
+
 /**
  * A page that records console errors and uncaught exceptions in `page.problems`; in a new browser context
- * (fresh storage) unless one is given.
+ * (fresh storage) unless one is given. It trains at full speed unless `url` names a pace.
  */
 export async function openPage(browser, url, viewport = { width: 1280, height: 900 }, context = null) {
   context ??= await browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
   const page = await context.newPage();
+  url = atFullSpeed(url);
   page.problems = [];
   page.on('console', (message) => {
     if (message.type() === 'error') page.problems.push(message.text());
@@ -68,6 +75,28 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 9
   await page.waitForSelector('body[data-state="ready"]');
   return page;
 }
+
+/** Opens the folded parts (`details`) that hold `selector`, as a visitor would to reach it. */
+export async function reveal(page, selector) {
+  await page.$eval(selector, (element) => {
+    for (let details = element.closest('details'); details; details = details.parentElement?.closest('details')) {
+      details.open = true;
+    }
+  });
+}
+
+/** Sets the training setting `name` as a visitor would: the fields fold away under "Change the settings". */
+export async function setting(page, name, value) {
+  await reveal(page, `[name="${name}"]`);
+  const field = page.locator(`[name="${name}"]`);
+  if (value === true) await field.check();
+  else if (value === false) await field.uncheck();
+  else if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(String(value));
+  else await field.fill(String(value));
+}
+
+/** Chooses a preset ('homework', 'bug' or 'best') as a visitor would. */
+export const choosePreset = (page, name) => page.check(`input[name="preset"][value="${name}"]`);
 
 export const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
 

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { line, npyHeader, number, openPage, siteAndBrowser, stroke, trainToTheEnd, unzip } from './harness.mjs';
+import { choosePreset, line, npyHeader, number, openPage, reveal, setting, siteAndBrowser, stroke, trainToTheEnd, unzip } from './harness.mjs';
 
 const shared = siteAndBrowser();
 
 /** The settings form's fields, name → value as shown. */
 const settingsShown = (page) =>
-  page.$$eval('#settings [name]:not([type=checkbox])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+  page.$$eval('#settings [name]:not([type=checkbox]):not([type=radio])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
 
 const probabilities = (page) => page.$$eval('#probabilities .value', (values) => values.map((v) => v.textContent));
 
@@ -41,7 +41,7 @@ test('the weights are drawn as ten templates that change with training', async (
 
 test('while training, the weights are redrawn only on screen, and at once when scrolled to', async () => {
   const page = await openPage(shared.browser, shared.site.url, { width: 390, height: 700 }); // a phone: one card at a time
-  await page.fill('input[name="epochs"]', '1000');
+  await setting(page, 'epochs', '1000');
   await page.click('#train-button');
   await page.waitForFunction(() => Number(document.querySelector('#progress').value) > 100);
   const template = () => page.getAttribute('#templates img >> nth=0', 'src');
@@ -87,6 +87,7 @@ test('the confusion matrix adds up and the gallery lists only real mistakes', as
 test('a saved model is an .npz numpy reads, and loading it elsewhere gives identical predictions', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   await trainToTheEnd(page);
+  await reveal(page, '#export-button');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-button')]);
   assert.equal(download.suggestedFilename(), 'mnist-logreg-model.npz');
   const file = join(tmpdir(), `model-${process.pid}.npz`);
@@ -119,7 +120,7 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   const fresh = await openPage(shared.browser, shared.site.url); // a new browser context: nothing kept
   await fresh.setInputFiles('#model-input', file);
   await fresh.locator('#model-notice').waitFor({ state: 'visible' });
-  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, batch 256, 10 epochs, row softmax, constant rate\): 8\d\.\d % on this test set/);
+  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, mini-batch 256, 10 epochs, row softmax, constant rate\): 8\d\.\d % on this test set/);
   assert.equal(await number(fresh, '#stat-test-accuracy'), await number(page, '#stat-test-accuracy'));
   await stroke(fresh, line([0.5, 0.15], [0.5, 0.85]));
   await fresh.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
@@ -135,7 +136,7 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   await writeFile(file, 'not a model');
   await fresh.setInputFiles('#model-input', file);
   await fresh.locator('#train-error').waitFor({ state: 'visible' });
-  assert.match(await fresh.textContent('#train-error'), /was not loaded\. This file is not a valid \.npz archive/);
+  assert.match(await fresh.textContent('#train-error'), /was not loaded: the page reads \.npz files/);
   assert.deepEqual(await probabilities(fresh), trainedSays, 'a refused file leaves the loaded model');
   assert.deepEqual([...page.problems, ...fresh.problems], []);
   await page.context().close();
@@ -174,10 +175,11 @@ test('the address carries the settings and Copy link shares them', async () => {
     schedule: 'constant',
     softmax: 'batch',
   });
-  await page.fill('input[name="epochs"]', '4');
+  await setting(page, 'epochs', '4');
   const address = await page.evaluate(() => location.href); // (replaceState does not move page.url())
   assert.match(address, /[?&]epochs=4(&|$)/);
   assert.match(address, /[?&]softmax=batch(&|$)/);
+  await reveal(page, '#copy-link-button');
   await page.click('#copy-link-button');
   await page.locator('#model-notice').waitFor({ state: 'visible' });
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), address);
@@ -190,7 +192,7 @@ test('the address carries the settings and Copy link shares them', async () => {
 test('the best preset straightens the digits and reaches 0.94 on the bundled digits', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   assert.equal(await page.isChecked('input[name="deskew"]'), false, 'off by default');
-  await page.click('[data-preset="best"]');
+  await choosePreset(page, 'best');
   assert.equal(await page.isChecked('input[name="deskew"]'), true, 'the best settings deskew');
   assert.match(await page.evaluate(() => location.search), /deskew=1/);
   const values = await settingsShown(page);
@@ -207,7 +209,7 @@ test('the best preset straightens the digits and reaches 0.94 on the bundled dig
   await trainToTheEnd(page);
   const accuracy = await number(page, '#stat-test-accuracy');
   assert.ok(accuracy >= 0.94, `best preset: ${accuracy}`);
-  await page.click('[data-preset="homework"]');
+  await choosePreset(page, 'homework');
   assert.equal(await page.inputValue('input[name="epochs"]'), '10');
   assert.equal(await page.isChecked('input[name="deskew"]'), false, 'the homework settings do not');
   assert.deepEqual(page.problems, []);
@@ -216,7 +218,7 @@ test('the best preset straightens the digits and reaches 0.94 on the bundled dig
 
 test('compare mode trains both softmaxes on the same batches and overlays their curves', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  await page.check('input[name="compare"]');
+  await setting(page, 'compare', true);
   await trainToTheEnd(page);
   const points = Number(await page.getAttribute('#accuracy-chart', 'data-compare-points'));
   assert.ok(points >= 11, `whole-batch test accuracy points: ${points}`);
@@ -226,7 +228,9 @@ test('compare mode trains both softmaxes on the same batches and overlays their 
   assert.ok(Number(row) >= 86 && Number(batch) <= 80, text);
   assert.equal(Number(row) / 100, Number((await number(page, '#stat-test-accuracy')).toFixed(3)));
   assert.match(text, /probabilities that sum to one/);
-  const legend = await page.$$eval('#loss-chart .u-legend .u-series', (rows) => rows.map((r) => [r.textContent.trim(), r.classList.contains('u-off')]));
+  const legend = await page.$$eval('#loss-chart .u-legend .u-series', (rows) =>
+    rows.map((r) => [r.querySelector('.u-label')?.textContent.trim(), r.classList.contains('u-off')]),
+  );
   assert.deepEqual(legend.filter(([label]) => label.includes('softmax')), [['whole-batch softmax', false]], 'shown');
   assert.deepEqual(page.problems, []);
   await page.context().close();
@@ -244,7 +248,7 @@ test('every control has a name and the page works from the keyboard', async () =
   );
   assert.deepEqual(unnamed, []);
   // Tab to Train and press Enter: training runs without a mouse.
-  await page.focus('input[name="seed"]');
+  await page.focus('input[name="preset"]:checked');
   let focused = '';
   for (let i = 0; i < 20 && focused !== 'train-button'; i += 1) {
     await page.keyboard.press('Tab');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, ellipse, line, number, openPage, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
+import { ROOT, ellipse, line, number, openPage, setting, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
 
 const shared = siteAndBrowser();
 
@@ -36,7 +36,7 @@ test('the page loads clean, shows the bundled data and trains to the homework ac
 
 test('Pause stops training and Resume continues it', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  await page.fill('input[name="epochs"]', '1000');
+  await setting(page, 'epochs', '1000');
   await page.click('#train-button');
   await page.waitForFunction(() => document.querySelector('#progress').value > 20);
   await page.click('#pause-button');
@@ -61,17 +61,17 @@ test('Pause stops training and Resume continues it', async () => {
 
 test('a learning rate that overflows stops training with advice, and the page goes on', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  await page.fill('input[name="learningRate"]', '3e38');
+  await setting(page, 'learningRate', '3e38');
   await page.click('#train-button');
   const error = page.locator('#train-error');
   await error.waitFor({ state: 'visible' });
   assert.match(await error.textContent(), /^Training stopped: The loss overflowed .* try a smaller learning rate/);
   assert.equal(await page.getAttribute('body', 'data-state'), 'done');
   await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
-  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent !== 'Draw a digit');
+  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent !== 'Draw on the black square: mouse, finger or pen.');
   assert.doesNotMatch(await page.textContent('#probabilities'), /NaN/);
 
-  await page.fill('input[name="learningRate"]', '0.1');
+  await setting(page, 'learningRate', '0.1');
   await trainToTheEnd(page);
   assert.equal(await page.locator('#train-error').isVisible(), false, 'the message goes once training works');
   assert.ok((await number(page, '#stat-test-accuracy')) >= 0.86);
@@ -85,7 +85,7 @@ test('a data set of other images trains, and the pad says it cannot be read by t
   await page.setInputFiles('#file-input', small);
   await page.locator('#data-error').waitFor({ state: 'visible' });
   assert.match(await page.textContent('#data-error'), /batch size 256 is larger than the 20 training samples; choose at most 20/);
-  await page.fill('input[name="batchSize"]', '5');
+  await setting(page, 'batchSize', '5');
   await page.setInputFiles('#file-input', small);
   await page.waitForFunction(() => document.querySelector('#data-summary').textContent.includes('8×8'));
   await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
@@ -127,7 +127,8 @@ test('a corrupt upload shows a readable error and the previous data and model st
   await page.setInputFiles('#file-input', { name: 'broken<b>.npz', mimeType: 'application/octet-stream', buffer: corrupt });
   const error = page.locator('#data-error');
   await error.waitFor({ state: 'visible' });
-  assert.match(await error.textContent(), /^broken<b>\.npz was not loaded\. This file is not a valid \.npz archive/);
+  assert.match(await error.textContent(), /^broken<b>\.npz was not loaded: the page reads \.npz files, zip archives of NumPy arrays/);
+  assert.match(await page.textContent('#data-error .detail'), /^This file is not a valid \.npz archive/, 'the reason, folded');
   assert.equal(await page.locator('#data-error b').count(), 0, 'the file name is shown as text, not HTML');
   assert.match(await page.textContent('#data-summary'), /^Bundled mini-MNIST: 8,000 training/);
   assert.equal(await number(page, '#stat-test-accuracy'), trained, 'the trained model stays');
@@ -140,7 +141,7 @@ test('a corrupt upload shows a readable error and the previous data and model st
 
 test('a drawn 1 and 0 are read correctly after training, and an empty pad shows no prediction', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  assert.equal(await page.textContent('#prediction-text'), 'Draw a digit');
+  assert.equal(await page.textContent('#prediction-text'), 'Draw on the black square: mouse, finger or pen.');
 
   await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
   assert.match(await page.textContent('#prediction-text'), /untrained/, 'an untrained model says so');
@@ -151,7 +152,7 @@ test('a drawn 1 and 0 are read correctly after training, and an empty pad shows 
   assert.match(await page.textContent('#prediction-text'), /It looks like a 1/);
 
   await page.click('#clear-button');
-  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent === 'Draw a digit');
+  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent === 'Draw on the black square: mouse, finger or pen.');
   assert.equal(await page.locator('#probabilities li.best').count(), 0);
 
   await stroke(page, ellipse(0.5, 0.5, 0.22, 0.32));
@@ -186,7 +187,7 @@ test('screenshots at desktop and phone sizes', async () => {
 
 test('50 cycles of load, train, reset and draw leave the wasm memory flat', async () => {
   const page = await openPage(shared.browser, shared.site.url);
-  await page.fill('input[name="epochs"]', '1');
+  await setting(page, 'epochs', '1');
   const bundled = await readFile(join(ROOT, 'data', 'mini_mnist.npz'));
   const memory = [];
   for (let cycle = 0; cycle < 50; cycle += 1) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, ellipse, line, npyHeader, number, openPage, siteAndBrowser, stroke, trainToTheEnd, unzip } from './harness.mjs';
+import { ROOT, ellipse, line, npyHeader, number, openPage, reveal, setting, siteAndBrowser, stroke, trainToTheEnd, unzip } from './harness.mjs';
 
 const shared = siteAndBrowser();
 
@@ -25,7 +25,7 @@ const answer = (page, digit) =>
 /** Draws `points` on a cleared pad and waits for the model's answer. */
 async function redraw(page, points) {
   await page.click('#clear-button');
-  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent === 'Draw a digit');
+  await page.waitForFunction(() => document.querySelector('#prediction-text').textContent === 'Draw on the black square: mouse, finger or pen.');
   await stroke(page, points);
   await answer(page);
 }
@@ -68,7 +68,7 @@ test('a deskew=1 link ticks the box, the run trains, and the model sees a slante
   const { seen, drawn } = await columnSpreads(page);
   assert.ok(seen < 0.6 * drawn, `straightened: the ink spreads over ${seen.toFixed(2)} columns, drawn ${drawn.toFixed(2)}`);
 
-  await page.uncheck('input[name="deskew"]');
+  await setting(page, 'deskew', false);
   await trainToTheEnd(page);
   await answer(page);
   assert.equal(await page.textContent('#seen-caption'), 'what the model sees (28×28)');
@@ -82,7 +82,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   const page = await openPage(shared.browser, shared.site.url);
   const [train, draw] = await Promise.all(['#train-panel', '#draw-panel'].map((s) => page.locator(s).boundingBox()));
   assert.ok(draw.x > train.x && Math.abs(draw.y - train.y) < 1, 'on a desktop the pad is beside Training, as before');
-  await page.fill('input[name="epochs"]', '3');
+  await setting(page, 'epochs', '3');
   assert.equal(await page.locator('#why').isVisible(), false, 'nothing to explain before training');
   await trainToTheEnd(page);
   await stroke(page, ONE);
@@ -108,7 +108,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   assert.equal(await page.locator('#teach').isVisible(), true);
   await page.click('#teach-buttons button[data-digit="7"]');
   await answer(page, '7');
-  assert.equal(await page.textContent('#teach-status'), 'Learnt: it now reads your drawing as a 7.');
+  assert.equal(await page.textContent('#teach-status .teach-message'), 'Learnt: it now reads your drawing as a 7.');
   assert.deepEqual(await drawings(page), ['7']);
   assert.equal(await page.getAttribute('#corrections-list button', 'aria-label'), 'Forget your drawing of a 7');
   assert.equal(await page.textContent('#drawings-included'), 'Training includes your drawing.');
@@ -136,6 +136,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   await answer(page, '7');
 
   // In the saved model.
+  await reveal(page, '#export-button');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-button')]);
   const file = join(tmpdir(), `taught-${process.pid}.npz`);
   await download.saveAs(file);
@@ -171,11 +172,12 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   await page.context().close();
 });
 
-test('on a phone the pad comes right after Training, and Train now reads the drawing at once', async () => {
+test('on a phone the pad comes right after the curves, and Train now reads the drawing at once', async () => {
   const page = await openPage(shared.browser, shared.site.url, { width: 390, height: 844 });
   const boxes = await Promise.all(['#train-panel', '#draw-panel', '.charts'].map((s) => page.locator(s).boundingBox()));
   const [train, draw, charts] = boxes;
-  assert.ok(train.y < draw.y && draw.y < charts.y, `Training ${train.y}, pad ${draw.y}, charts ${charts.y}`);
+  assert.ok(train.y < charts.y && charts.y < draw.y, `Training ${train.y}, charts ${charts.y}, pad ${draw.y}`);
+  assert.ok(draw.y < 1.5 * 844, `the pad's card starts within 1.5 screens (${draw.y} px)`);
   await stroke(page, ONE);
   await page.locator('#train-now-button').waitFor({ state: 'visible' });
   assert.match(await page.textContent('#prediction-text'), /untrained/);

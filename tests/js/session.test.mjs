@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 const root = new URL('../../', import.meta.url);
 const core = await import(new URL('www/pkg/mnist_logreg.js', root));
 const { isRefusal } = await import(new URL('www/core.js', root));
+const { aDigit } = await import(new URL('www/page-text.js', root));
 const { Session } = await import(new URL('www/session/session.js', root));
 const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
 let options; // the homework settings
@@ -42,7 +43,8 @@ test('a refused data file leaves the data and the model, and says why', async ()
   const { trainer, data } = s.state;
   const before = renders.count;
   await s.openFile({ name: 'broken.npz', bytes: bytes.subarray(0, 1000) }, options);
-  assert.match(s.state.dataError, /^broken\.npz was not loaded\. This file is not a valid \.npz archive/);
+  assert.match(s.state.dataError.message, /^broken\.npz was not loaded: the page reads \.npz files/);
+  assert.match(s.state.dataError.detail, /^This file is not a valid \.npz archive/);
   assert.equal(s.state.trainer, trainer);
   assert.equal(s.state.data, data);
   assert.ok(renders.count > before, 'the change was drawn');
@@ -57,22 +59,22 @@ test('a saved model opened as data is loaded as a model', async () => {
   other.free();
   assert.equal(s.state.imported, true);
   assert.equal(s.state.data.name, 'bundled', 'the data stay');
-  assert.match(s.state.notice, /^Loaded saved\.npz \(trained with learning rate 0\.100, batch 256, 1 epochs, row softmax, constant rate\): \d+\.\d % on this test set/);
+  assert.match(s.state.notice, /^Loaded saved\.npz \(trained with learning rate 0\.100, mini-batch 256, 1 epochs, row softmax, constant rate\): \d+\.\d % on this test set/);
 });
 
 test('when the core fails, the session restarts it on the same data and says so', async () => {
   const { session: s } = await session();
   const broken = s.state.trainer;
   broken.free(); // as a panic inside wasm would leave it
-  assert.equal(s.predict(new Float32Array(784)), undefined, 'no answer from a broken core');
+  assert.equal(s.queries.predict(new Float32Array(784)), undefined, 'no answer from a broken core');
   assert.ok(s.state.failure, 'the failure is noted');
-  assert.equal(s.weights(), undefined, 'nor any other call until the restart');
+  assert.equal(s.queries.weights(), undefined, 'nor any other call until the restart');
   await Promise.resolve(); // the restart comes once the task that met the failure has ended
   assert.equal(s.state.failure, null);
   assert.notEqual(s.state.trainer, broken);
   assert.equal(s.state.phase, 'ready');
   assert.match(s.state.trainError, /^The model stopped working \(.+\)\. The page started it again on the same data\.$/);
-  assert.equal(s.predict(new Float32Array(784)).length, 10, 'and the new trainer answers');
+  assert.equal(s.queries.predict(new Float32Array(784)).length, 10, 'and the new trainer answers');
 });
 
 test('a refused restart keeps the run and says why', async () => {
@@ -108,19 +110,34 @@ test('the drawing on the pad can be taught once the model is trained; Reset asks
   assert.match(s.state.taught, /./, 'a refused drawing says why');
   assert.equal(s.state.corrections.length, 0, 'and changes nothing');
 
-  s.showDigit({ pixels, source: '', fromPad: true });
+  s.showDigit({ pixels, source: '', fromPad: true, drawing: true });
+  s.teach(labels[index]);
+  assert.equal(s.state.corrections.length, 0, 'half a stroke is not taught: the stroke must end first');
+
+  s.showDigit({ pixels, source: '', fromPad: true, drawing: false });
+  const untaught = { probabilities: s.queries.predict(pixels), accuracy: s.state.testAccuracy };
   const revision = s.state.revision;
   s.teach(labels[index]);
-  assert.equal(s.state.taught, `Learnt: it now reads your drawing as a ${labels[index]}.`);
+  assert.equal(s.state.taught, `Learnt: it now reads your drawing as ${aDigit(labels[index])}.`);
   assert.deepEqual(s.state.corrections.map((c) => c.label), [labels[index]]);
   assert.ok(s.state.revision > revision, 'what is drawn from the model is redrawn');
-  const p = s.predict(pixels);
+  let p = s.queries.predict(pixels);
   assert.equal(p.indexOf(Math.max(...p)), labels[index]);
 
-  s.reset(options);
+  assert.ok(s.state.undo, 'the lesson can be undone');
+  s.undoLesson();
+  assert.deepEqual(s.queries.predict(pixels), untaught.probabilities, 'Undo brings back the model before it, exactly');
+  assert.equal(s.state.testAccuracy, untaught.accuracy);
+  assert.deepEqual(s.state.corrections, [], 'and forgets the drawing');
+  assert.equal(s.state.undo, null);
+  s.teach(labels[index]);
+  p = s.queries.predict(pixels);
+  assert.equal(p.indexOf(Math.max(...p)), labels[index], 'taught again');
+
+  await s.reset(options);
   assert.equal(s.state.confirmingReset, true, 'Reset asks first');
   assert.equal(s.state.corrections.length, 1, 'and forgets nothing yet');
-  s.reset(options, true);
+  await s.reset(options, true);
   assert.equal(s.state.confirmingReset, false);
   assert.deepEqual(s.state.corrections, []);
   assert.equal(s.state.trainer.correctionLabels().length, 0);
@@ -141,7 +158,7 @@ test('a data set is read in slices; a file given meanwhile replaces it, and a re
   const nan = readFileSync(new URL('tests/fixtures/loader/bad_nan_pixel.npz', root));
   const taken = s.state.trainer;
   assert.equal(await s.useData({ name: 'nan.npz', bytes: nan }, options), false);
-  assert.match(s.state.dataError, /^nan\.npz was not loaded\. .*X_train holds NaN at sample 3, pixel 117/);
+  assert.match(s.state.dataError.message, /^nan\.npz was not loaded\. .*X_train holds NaN at sample 3, pixel 117/);
   assert.equal(s.state.trainer, taken, 'the data and model stay');
   assert.equal(s.state.failure, null);
 });
@@ -152,16 +169,14 @@ test('a run that deskews straightens the data set in slices first, and only once
   globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16);
   globalThis.cancelAnimationFrame ??= (id) => clearTimeout(id);
   const best = { ...core.presets().best, epochs: 1 };
-  s.train(best, false);
+  const started = s.train(best);
   assert.equal(s.state.phase, 'loading', 'no Train or Reset while the digits are straightened');
-  for (let waited = 0; s.state.phase === 'loading' && waited < 10_000; waited += 5) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await started;
   assert.equal(s.state.phase, 'running');
   assert.equal(s.state.deskews, true);
   assert.equal(s.state.loading, null);
   const loops = [s.state.loop];
-  s.train(best, false);
+  await s.train(best);
   assert.equal(s.state.phase, 'running', 'straightened already: the run starts at once');
   loops.push(s.state.loop);
   for (const loop of loops) {
@@ -174,7 +189,7 @@ test('compare mode makes its second trainer in slices, then trains both on the s
   const { session: s } = await session();
   globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16);
   globalThis.cancelAnimationFrame ??= (id) => clearTimeout(id);
-  s.train({ ...options, epochs: 1 }, true);
+  await s.train({ ...options, epochs: 1 }, { compare: true });
   assert.equal(s.state.phase, 'loading', 'no Train or Reset while the second trainer is read');
   for (let waited = 0; s.state.phase === 'loading' && waited < 10_000; waited += 5) {
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -50,7 +50,7 @@ function runTasks() {
   return ran;
 }
 
-function loopFor(options, handlers = {}) {
+function loopFor(options, handlers = {}, batchesPerSecond = Infinity) {
   const trainer = Trainer.fromNpz(bytes, { learningRate: 0.1, batchSize: 256, seed: 0, ...options });
   const seen = { evaluations: [], finished: 0, errors: [], batches: 0 };
   const loop = new TrainingLoop(trainer, {
@@ -59,7 +59,7 @@ function loopFor(options, handlers = {}) {
     onFinish: () => (seen.finished += 1),
     onError: (error) => seen.errors.push(error.message),
     ...handlers,
-  });
+  }, null, batchesPerSecond);
   return { loop, seen, trainer };
 }
 
@@ -142,6 +142,34 @@ test('late frames make chunks stop before the next frame is due; frames on time 
   assert.ok(loop.allowance < 0, `late frames: chunks end before the frame is due (${loop.allowance} ms)`);
   tasks.length = 0;
   loop.pause();
+  trainer.free();
+});
+
+test('a paced run trains only the batches due by now, ends its chunks there, and still finishes', () => {
+  const rate = 100; // batches a second: a homework epoch (31 batches) every 0.3 s
+  const { loop, seen, trainer } = loopFor({ epochs: 2 }, {}, rate);
+  const started = performance.now();
+  loop.start({ batchSize: 256, epochs: 2 });
+  runTasks();
+  const due = (at) => 1 + Math.floor(((at - started) * rate) / 1000);
+  assert.ok(seen.batches >= 1 && seen.batches <= due(performance.now()), `${seen.batches} batches at the start`);
+  assert.equal(tasks.length, 0, 'what was due is trained: no more chunks until the next frame');
+  const unpaced = loopFor({ epochs: 2 });
+  unpaced.loop.start({ batchSize: 256, epochs: 2 });
+  runTasks();
+  assert.ok(unpaced.seen.batches > seen.batches, 'at full speed a chunk trains far more');
+  unpaced.loop.pause();
+  unpaced.trainer.free();
+  // Frames keep coming: each trains what became due, epoch ends are scored, and the run ends.
+  while (seen.finished === 0) {
+    const before = seen.batches;
+    frame();
+    runTasks();
+    assert.ok(seen.batches - before <= due(performance.now()) - before + 1);
+  }
+  assert.equal(seen.batches, 62);
+  const scored = seen.evaluations.map((e) => e.atBatch);
+  assert.ok([0, 31, 62].every((at) => scored.includes(at)), `the start and each epoch's end are scored: ${scored}`);
   trainer.free();
 });
 

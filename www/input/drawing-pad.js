@@ -14,7 +14,7 @@ const PAPER = '#000000';
 export class DrawingPad {
   /**
    * @param {HTMLCanvasElement} canvas
-   * @param {() => void} onChange called after every change of the drawing
+   * @param {() => void} onChange called after every change of the drawing, and when a stroke ends
    */
   constructor(canvas, onChange) {
     this.canvas = canvas;
@@ -36,8 +36,14 @@ export class DrawingPad {
     return this.strokes.length === 0;
   }
 
+  /** Whether a stroke is going on (a pointer is down on the pad). */
+  get drawing() {
+    return this.pointer !== null;
+  }
+
   /** Wipes the pad; `notify` false when the caller shows something else in its place. */
   clear(notify = true) {
+    this.pointer = null; // a stroke lost midway (no pointerup came) ends here too
     this.strokes = [];
     this.repaint();
     if (notify) this.onChange();
@@ -84,10 +90,17 @@ export class DrawingPad {
   }
 
   down(event) {
-    if (this.pointer !== null || (event.pointerType === 'mouse' && event.button !== 0)) return;
+    if (event.pointerType === 'mouse' && event.button !== 0) return;
+    // A pointer still held is one whose end never came (a cancelled touch, a gesture of the system): its
+    // stroke ends, and the new pointer draws, so the pad never goes deaf. A second finger on a multi-touch
+    // screen ends the first one's stroke the same way.
     event.preventDefault();
     this.pointer = event.pointerId;
-    this.canvas.setPointerCapture(event.pointerId);
+    try {
+      this.canvas.setPointerCapture(event.pointerId);
+    } catch {
+      // the pointer is gone already: the stroke still draws while its events reach the pad
+    }
     const start = this.point(event);
     this.strokes.push([start]);
     this.segment(start, start);
@@ -110,5 +123,6 @@ export class DrawingPad {
   up(event) {
     if (event.pointerId !== this.pointer) return;
     this.pointer = null;
+    this.onChange(); // the stroke ended: what it drew may now be taught
   }
 }

@@ -1,34 +1,83 @@
-// The training settings form: read and validate it into the options `Trainer.fromNpz` takes, fill it from a
-// preset, and lock it while a run uses it. The options and their defaults come from the core (`presets()`);
-// the `compare` box is a setting of the page, not an option. A boolean option is a checkbox.
+// The training settings form: the presets (the main choice), the pace, and the fields they fill, which fold
+// away under "Change the settings". It reads and validates the fields into the options `Trainer.fromNpz`
+// takes, shows a model's options when the model changes, and locks while a run uses them. The options and
+// their defaults come from the core (`presets()`); a boolean option is a checkbox. `compare` and `pace` are
+// settings of the page, not options.
+import { sameOptions } from '../options.js';
+
+/** The homework with its bug: the fixed homework's settings, the softmax over the whole batch. */
+const withBug = (homework) => ({ ...homework, softmax: 'batch' });
+
+
+/** Full speed, or a pace slow enough to watch the curves form. */
+export const PACES = ['watch', 'full'];
 
 export class SettingsForm {
-  /** @param {HTMLFormElement} form with a field named after each option, and preset buttons (`data-preset`) */
+  /**
+   * @param {HTMLFormElement} form with a field named after each option, radios `preset` (homework | bug |
+   *   best | custom) and `pace`, the `compare` box, and optionally a `details` that folds the fields and an
+   *   `explain` box that shows each field's sentence
+   */
   constructor(form) {
     this.form = form;
     this.presets = null;
+    this.shownOptions = null;
   }
 
   /**
-   * Takes the core's presets ({ homework, best }): the preset buttons fill the form with them, and the types
-   * of their values say which fields hold numbers and which are on or off.
+   * Takes the core's presets ({ homework, best }): choosing a preset fills the fields with it, and the
+   * types of its values say which fields hold numbers and which are on or off.
    */
-  usePresets(presets) {
-    this.presets = presets;
-    for (const button of this.form.querySelectorAll('[data-preset]')) {
-      button.addEventListener('click', () => this.usePreset(button.dataset.preset));
-    }
+  usePresets({ homework, best }) {
+    this.presets = { homework, bug: withBug(homework), best };
+    const { elements } = this.form;
+    this.form.addEventListener?.('change', (event) => {
+      if (event.target.name === 'preset' && event.target.value !== 'custom') this.usePreset(event.target.value);
+      if (event.target === elements.explain) this.form.classList.toggle('explaining', elements.explain.checked);
+    });
+    this.form.addEventListener?.('input', (event) => {
+      if (event.target.name !== 'preset' && event.target.name !== 'pace') this.markPreset();
+    });
+    this.markPreset();
+    if (this.presetName() === 'custom') this.unfold(); // a link whose settings match no preset shows them
   }
 
-  /** Fills the form with preset `name` ('homework' or 'best'). */
+  /** Fills the form with preset `name` ('homework', 'bug' or 'best'). */
   usePreset(name) {
     this.write(this.presets[name]);
     this.form.dispatchEvent(new Event('input')); // as if typed, so what follows the form (the address) does
   }
 
+  /** The preset the fields hold now, or 'custom'. */
+  presetName() {
+    const { options } = this.read();
+    return Object.keys(this.presets ?? {}).find((name) => sameOptions(this.presets[name], options)) ?? 'custom';
+  }
+
+  /** Ticks the preset the fields hold ('Your own settings' when none). */
+  markPreset() {
+    const radios = this.form.elements.preset;
+    if (!radios || !this.presets) return;
+    const name = this.presetName();
+    radios.value = name;
+    const custom = [...radios].find((radio) => radio.value === 'custom');
+    if (custom) custom.closest('label').hidden = name !== 'custom';
+  }
+
+  /** Opens the folded fields. */
+  unfold() {
+    const details = this.form.querySelector?.('details');
+    if (details) details.open = true;
+  }
+
   /** Whether compare mode is on: also train the other softmax alongside. */
   get compare() {
     return this.form.elements.compare.checked;
+  }
+
+  /** 'watch' (slow enough to see the curves form) or 'full' (as fast as it can). */
+  get pace() {
+    return this.form.elements.pace?.value === 'full' ? 'full' : 'watch';
   }
 
   /** The form's options, or `{ error, input }` naming the first invalid field in words. */
@@ -51,18 +100,32 @@ export class SettingsForm {
 
   /**
    * Puts values (options, or the address's strings) into the fields of the same names; a checkbox is ticked
-   * by true or the address's '1' (or 'true').
+   * by true or the address's '1' (or 'true'); the pace takes 'watch' or 'full'.
    */
   write(values) {
     for (const [name, value] of Object.entries(values)) {
       const field = this.form.elements[name];
       if (field?.type === 'checkbox') field.checked = value === true || value === '1' || value === 'true';
+      else if (name === 'pace') field.value = PACES.includes(value) ? value : 'watch';
       else if (field) field.value = String(value);
     }
+    this.markPreset();
   }
 
-  /** Enables or disables every field, so settings cannot change under a running training. */
+  /**
+   * Shows the options of the model in use (when they change): the form, and so the address and a copied
+   * link, always say how the model was made. Null (a model whose file did not say) leaves the form as it is.
+   */
+  show(options) {
+    if (!options || options === this.shownOptions) return;
+    this.shownOptions = options;
+    if (sameOptions(options, this.read().options)) return;
+    this.write(options);
+    this.form.dispatchEvent(new Event('input'));
+  }
+
+  /** Enables or disables every setting, so they cannot change under a running training. */
   lock(locked) {
-    for (const element of this.form.elements) element.disabled = locked;
+    for (const field of this.form.querySelectorAll('input, select')) field.disabled = locked;
   }
 }

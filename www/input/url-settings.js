@@ -1,7 +1,7 @@
 // The training settings in the page's address, so a link shares them:
-// ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row&wd=0&schedule=constant&deskew=0
+// ?lr=0.1&batch=256&epochs=10&seed=0&softmax=row&wd=0&schedule=constant&deskew=0&pace=watch
 // The short names are kept as they are: links already shared use them. tests/js/settings.test.mjs checks
-// that every option the core knows has one.
+// that every option the core knows has one. `pace` is the page's: watch the curves form, or full speed.
 
 /** URL parameter → option (and form field) name. */
 export const PARAMETERS = {
@@ -15,14 +15,22 @@ export const PARAMETERS = {
   deskew: 'deskew', // a checkbox: 1 on, 0 or absent off (links from before it existed leave it off)
 };
 
-/** The settings the address carries, as form field values (strings); fields it does not name are left out. */
+/** The page's own settings in the address, by the same name as their form fields. */
+const PAGE_PARAMETERS = ['pace'];
+
+/**
+ * The settings the address carries, as form field values (strings); fields it does not name are left out.
+ * Only the options count as a link's settings (`linked`): the pace alone does not make a model.
+ */
 export function settingsFromUrl(location = window.location) {
   const query = new URLSearchParams(location.search);
   const settings = {};
   for (const [parameter, field] of Object.entries(PARAMETERS)) {
     if (query.has(parameter)) settings[field] = query.get(parameter);
   }
-  return settings;
+  const linked = Object.keys(settings).length > 0;
+  for (const name of PAGE_PARAMETERS) if (query.has(name)) settings[name] = query.get(name);
+  return Object.defineProperty(settings, 'linked', { value: linked });
 }
 
 /** Puts the form's current values into the address (replacing the history entry, not adding one). */
@@ -32,6 +40,7 @@ function settingsToUrl(form) {
     const field = form.elements[name];
     query.set(parameter, field.type === 'checkbox' ? (field.checked ? '1' : '0') : field.value);
   }
+  for (const name of PAGE_PARAMETERS) query.set(name, form.elements[name].value);
   history.replaceState(null, '', `${window.location.pathname}?${query}${window.location.hash}`);
 }
 
@@ -47,11 +56,13 @@ async function copyLink() {
 
 /**
  * Fills the `settings` form (a SettingsForm) from the address and keeps the address in step with it;
- * `copyButton` copies the link, and `notify(text)` says whether it could.
+ * `copyButton` copies the link, and `notify(text)` says whether it could. Returns whether the address
+ * carried training settings.
  */
 export function linkSettingsToUrl(settings, copyButton, notify) {
   const { form } = settings;
-  settings.write(settingsFromUrl());
+  const linked = settingsFromUrl();
+  settings.write(linked);
   form.addEventListener('input', () => settingsToUrl(form));
   form.addEventListener('submit', (event) => event.preventDefault());
   copyButton.addEventListener('click', async () => {
@@ -59,4 +70,5 @@ export function linkSettingsToUrl(settings, copyButton, notify) {
     const copied = await copyLink();
     notify(copied ? 'Link copied: it opens this page with these settings.' : `Share this link: ${location.href}`);
   });
+  return linked.linked;
 }

@@ -19,10 +19,10 @@ async function trainerWithDrawingsOf(core, data, options, trainer, handlers) {
 }
 
 /**
- * Makes `session`'s second trainer, then trains both (`session.run`); nothing starts if the run is replaced
- * or the core fails meanwhile. No Train or Reset while it is made.
+ * Makes `session`'s second trainer, then calls `start(twin)` to train both; nothing starts if the run is
+ * replaced or the core fails meanwhile. No Train or Reset while it is made.
  */
-export function trainBeside(session, options) {
+export function trainBeside(session, options, start) {
   const { trainer, data } = session.state;
   const softmax = options.softmax === 'row' ? 'batch' : 'row';
   const stillHere = () => session.state.trainer === trainer && !session.state.failure;
@@ -37,7 +37,7 @@ export function trainBeside(session, options) {
         return;
       }
       session.update({ phase: 'ready', loading: null });
-      session.run(options, twin);
+      start(twin);
     },
     (error) => {
       if (!isRefusal(error)) session.coreFailed(error);

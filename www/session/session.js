@@ -2,19 +2,29 @@
 // does when the core fails. It owns all the page's state (state.js) and never touches the page: every
 // change goes through `update`, which hands the state to the `render` callback it was given.
 import { isRefusal, messageOf } from '../core.js';
-import { importedText, taughtText } from '../page-text.js';
+import { sameOptions } from '../options.js';
+import { importedText, keptAsideText, refusedFileText, taughtText } from '../page-text.js';
 import { trainBeside } from './compare.js';
 import { correctionsOf } from './corrections.js';
 import { Curves } from './curves.js';
 import { loadInSlices, straightenInSlices } from './loading.js';
 import { forgetModel, keepModel, keptModel } from './model-store.js';
+import { ModelQueries } from './queries.js';
 import { recover } from './recovery.js';
 import { runHandlers } from './run-handlers.js';
 import { canTeach, initialState } from './state.js';
 import { TrainingLoop } from './training-loop.js';
 
-/** Whether two sets of options train alike. */
-const sameOptions = (a, b) => Boolean(b) && Object.keys(a).every((name) => a[name] === b[name]);
+/**
+ * The pace a visitor can watch: an epoch every 120–300 ms, so that a run of the homework's 10 epochs takes
+ * about 3 s and the best settings' 30 about 4 s. In batches a second for the TrainingLoop; Infinity is
+ * full speed.
+ */
+export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
+  if (pace !== 'watch') return Infinity;
+  const epochMs = Math.min(300, Math.max(120, 4000 / epochs));
+  return (batchesPerEpoch * 1000) / epochMs;
+}
 
 export class Session {
   /** @param {(state: object) => void} render draws the state; called after every change */
@@ -23,6 +33,7 @@ export class Session {
     this.core = null;
     this.state = initialState();
     this.loadingNow = null; // the data set being read, until it is taken (a newer one replaces it)
+    this.queries = new ModelQueries(this); // what is read from the model; the methods here change things
   }
 
   /** The one way the state changes: merges `changes` into it, then draws it. */
@@ -60,11 +71,14 @@ export class Session {
     queueMicrotask(() => recover(this));
   }
 
-  /** Starts on `data` (the bundled data set) with `options`, and brings back the kept model; resolves to whether it did. */
-  async start(core, data, options) {
+  /**
+   * Starts on `data` (the bundled data set) with `options`, and brings back the kept model unless `linked`
+   * (the page was opened with a link's settings) and it was made with others; resolves to whether it started.
+   */
+  async start(core, data, options, linked = false) {
     this.core = core;
     if (!(await this.useData(data, options))) return false;
-    this.restoreKeptModel();
+    this.restoreKeptModel(linked ? options : null);
     return true;
   }
 
@@ -91,7 +105,7 @@ export class Session {
       });
     } catch (error) {
       if (!isRefusal(error)) this.coreFailed(error);
-      else this.update({ loading: null, dataError: `${data.name} was not loaded. ${messageOf(error)}` });
+      else this.update({ loading: null, dataError: refusedFileText(data.name, error) });
       return false;
     }
     if (!trainer) return false; // replaced by a newer file, or the core failed meanwhile
@@ -109,10 +123,9 @@ export class Session {
 
   /**
    * Straightens the data set before a run that deskews starts, in slices (once per data set: the trainer
-   * keeps it). True at once when there is nothing to do; otherwise a promise of whether it was done (not
-   * when the run was replaced or the core failed meanwhile).
+   * keeps it). A promise of whether it is done (not when the run was replaced or the core failed meanwhile).
    */
-  straightenFor(options) {
+  async straightenFor(options) {
     const { trainer, phase } = this.state;
     if (!options.deskew || (this.read((t) => t.straightenUntil(0)) ?? 1) >= 1) return true;
     this.update({ phase: 'loading' }); // no Train or Reset meanwhile
@@ -153,6 +166,8 @@ export class Session {
       loop: null,
       progress: null,
       imported: false,
+      origin: null,
+      undo: null,
       revision: this.state.revision + 1,
       testAccuracy: undefined,
       trainAccuracy: undefined,
@@ -166,22 +181,27 @@ export class Session {
   /**
    * Loads a model file (from `exportNpz`) into the current run; false when it is refused, which leaves
    * everything as it was and says why in `errorKey` ('dataError' or 'trainError'; none to stay quiet).
+   * The run takes the settings the file says it was made with, so the form and the address show them;
+   * `curves`, the learning curves of the run that made it, when they were kept with it.
    */
-  importModel(bytes, name, errorKey) {
+  importModel(bytes, name, errorKey, curves = null) {
     let saved;
     try {
       saved = this.read((trainer) => trainer.importNpz(bytes)); // checks the whole file before it replaces the model
     } catch (refusal) {
-      if (errorKey) this.update({ [errorKey]: `${name} was not loaded. ${messageOf(refusal)}` });
+      const refused = refusedFileText(name, refusal);
+      if (errorKey) this.update({ [errorKey]: errorKey === 'dataError' ? refused : refused.message });
       return false;
     }
     if (!saved) return false;
-    this.adopt(this.state.trainer, this.state.options);
+    this.adopt(this.state.trainer, saved.config ?? this.state.options);
     const evaluation = this.read((trainer) => trainer.evaluate());
     if (!evaluation) return false;
     this.update({
       ...(errorKey && { [errorKey]: '' }),
+      ...(curves && { curves }),
       imported: true,
+      origin: errorKey ? 'file' : 'kept',
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,
       trainAccuracy: evaluation.trainAccuracy,
@@ -190,12 +210,21 @@ export class Session {
     return true;
   }
 
-  /** Brings back the model trained in this browser last time, if it fits the data in use. */
-  restoreKeptModel() {
+  /**
+   * Brings back the model trained in this browser last time, with its curves, if it fits the data in use;
+   * not when `unless` (a link's options) differs from the settings it was made with: the link's settings
+   * stay in the form, and the kept model stays kept until the visitor trains.
+   */
+  restoreKeptModel(unless = null) {
     const kept = keptModel();
     const { data, info } = this.state;
     if (!kept || kept.dataName !== data.name || kept.features !== info.features) return;
-    if (!this.importModel(kept.npz, 'the model you trained last time')) forgetModel();
+    if (unless && !sameOptions(unless, kept.options)) {
+      this.update({ notice: keptAsideText(kept.testAccuracy) });
+      return;
+    }
+    const curves = Curves.fromJSON(kept.curves);
+    if (!this.importModel(kept.npz, 'the model you trained last time', undefined, curves)) forgetModel();
   }
 
   /**
@@ -222,17 +251,13 @@ export class Session {
    * Back to an untrained model with `options`. A deliberate reset also forgets the kept model and the
    * visitor's drawings; when there are drawings, it waits for the visitor to confirm (`confirmed`) first.
    */
-  reset(options, confirmed = false) {
+  async reset(options, confirmed = false) {
     const drawings = this.state.corrections.length;
     if (drawings > 0 && !confirmed) {
       this.update({ confirmingReset: true });
       return;
     }
-    const straightened = this.straightenFor(options);
-    if (straightened !== true) {
-      straightened.then((done) => done && this.reset(options, true));
-      return;
-    }
+    if (!(await this.straightenFor(options))) return;
     if (!this.freshRun(options, true)) return;
     forgetModel();
     if (drawings > 0) {
@@ -242,25 +267,32 @@ export class Session {
     }
   }
 
-  /** Trains a fresh run with `options`; with `compare`, the other softmax trains alongside on the same batches. */
-  train(options, compare) {
-    const straightened = this.straightenFor(options);
-    if (straightened !== true) {
-      straightened.then((done) => done && this.train(options, compare));
-      return;
-    }
+  /**
+   * Trains a fresh run with `options` at `pace` ('watch' or 'full'); with `compare`, the other softmax trains
+   * alongside on the same batches. The last run's curves stay beside the new ones, faint, until Reset.
+   */
+  async train(options, { compare = false, pace = 'full' } = {}) {
+    const { curves } = this.state;
+    const previous = curves.x.length > 1 ? curves : curves.previous;
+    if (!(await this.straightenFor(options))) return;
     if (!this.freshRun(options)) return;
-    if (compare) trainBeside(this, options);
-    else this.run(options, null);
+    const start = (twin) => this.run(options, twin, pace, previous);
+    if (compare) trainBeside(this, options, start);
+    else start(null);
   }
 
-  /** Starts the run's training loop; `twin`, when given, trains the other softmax on the same batches. */
-  run(options, twin) {
+  /**
+   * Starts the run's training loop at `pace`; `twin`, when given, trains the other softmax on the same
+   * batches; `previous`, the last run's curves, drawn beside.
+   */
+  run(options, twin, pace, previous) {
     const { trainer } = this.state;
-    const curves = new Curves(this.state.curves.batchesPerEpoch, options.epochs, Boolean(twin));
-    const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin));
+    const { batchesPerEpoch } = this.state.curves;
+    const curves = new Curves(batchesPerEpoch, options.epochs, Boolean(twin), previous);
+    const rate = batchesPerSecond(pace, batchesPerEpoch, options.epochs);
+    const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin, rate));
     if (!loop) return;
-    this.update({ phase: 'running', loop, twin, curves });
+    this.update({ phase: 'running', loop, twin, curves, origin: 'trained' });
     this.guard(() => loop.start(options));
   }
 
@@ -269,11 +301,12 @@ export class Session {
    * once the page is on screen (storage can take a frame).
    */
   keepModel() {
-    const { data, info, testAccuracy } = this.state;
+    const { data, info, testAccuracy, options, curves } = this.state;
     const npz = this.read((trainer) => trainer.exportNpz(testAccuracy));
     if (!npz) return;
     setTimeout(() => {
-      if (!keepModel(npz, { dataName: data.name, features: info.features, testAccuracy })) {
+      const meta = { dataName: data.name, features: info.features, testAccuracy, options, curves: curves.toJSON() };
+      if (!keepModel(npz, meta)) {
         this.update({ notice: 'This browser would not keep the model; save it as a file to keep it.' });
       }
     });
@@ -290,14 +323,12 @@ export class Session {
     }
   }
 
-  /** The model as an .npz file's bytes (with its test accuracy when known). */
-  exportModel() {
-    return this.read((trainer) => trainer.exportNpz(this.state.testAccuracy));
-  }
-
-  /** Shows `digit` ({ pixels, source, fromPad }) in the prediction panel; what teaching did was about the last. */
+  /**
+   * Shows `digit` ({ pixels, source, fromPad, drawing }) in the prediction panel; what teaching did (and its
+   * undoing) was about the last.
+   */
   showDigit(digit) {
-    this.update({ digit, taught: '' });
+    this.update({ digit, taught: '', undo: null });
   }
 
   /**
@@ -307,6 +338,7 @@ export class Session {
   teach(label) {
     if (!canTeach(this.state)) return;
     const { pixels } = this.state.digit;
+    const before = this.read((trainer) => trainer.exportNpz(this.state.testAccuracy)); // for Undo: exactly this model
     let lesson;
     try {
       lesson = this.read((trainer) => trainer.teach(pixels, label));
@@ -318,6 +350,25 @@ export class Session {
     if (!evaluation) return;
     this.update({
       taught: taughtText(lesson, label),
+      undo: before ?? null,
+      revision: this.state.revision + 1,
+      testAccuracy: evaluation.testAccuracy,
+      trainAccuracy: evaluation.trainAccuracy,
+      corrections: this.correctionsOf(this.state.trainer),
+    });
+    this.keepModel();
+  }
+
+  /** Undoes the last lesson: the model and the drawings as they were before it, exactly. */
+  undoLesson() {
+    const { undo } = this.state;
+    if (!undo) return;
+    const saved = this.read((trainer) => trainer.importNpz(undo));
+    const evaluation = saved && this.read((trainer) => trainer.evaluate());
+    if (!evaluation) return;
+    this.update({
+      taught: 'Undone: the model is as it was before that lesson.',
+      undo: null,
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,
       trainAccuracy: evaluation.trainAccuracy,
@@ -343,42 +394,5 @@ export class Session {
   /** The visitor's drawings `trainer` holds (none while the core is failing). */
   correctionsOf(trainer) {
     return this.guard(() => correctionsOf(trainer)) ?? [];
-  }
-
-  /** The drawing pad's RGBA `image` as the model's input (undefined for a blank pad); throws a DrawingError. */
-  preprocess(image) {
-    return this.core && this.guard(() => this.core.preprocessDigit(image.data, image.width, image.height));
-  }
-
-  /** `pixels` as the model reads them: straightened when it deskews. */
-  modelInput(pixels) {
-    return this.read((trainer) => trainer.modelInput(pixels));
-  }
-
-  /** Why the model reads `pixels` as it does: each pixel's part in the top two digits' scores. */
-  evidence(pixels) {
-    return this.read((trainer) => trainer.evidence(pixels));
-  }
-
-  /** The 10 class probabilities of `pixels` under the current model. */
-  predict(pixels) {
-    return this.read((trainer) => trainer.predict(pixels));
-  }
-
-  /** The model's weights, K×(D+1) row-major, first column the bias. */
-  weights() {
-    return this.read((trainer) => trainer.weights());
-  }
-
-  /** The model's reading of every test sample: { predictions, labels }. */
-  testResults() {
-    const predictions = this.read((trainer) => trainer.testPredictions());
-    const labels = this.read((trainer) => trainer.testLabels());
-    return predictions && labels && { predictions, labels };
-  }
-
-  /** The pixels of test sample `index`. */
-  testImage(index) {
-    return this.read((trainer) => trainer.testImage(index));
   }
 }

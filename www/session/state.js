@@ -1,5 +1,9 @@
 // The session's state: the one object everything the page shows is drawn from. Only `Session.update`
 // changes it, and every change is drawn at once (render.js paces what is costly while training runs).
+//
+// How the views tell what changed: a field is replaced, never changed in place, so comparing it with what
+// was drawn last (===) says whether to draw it again. Two exceptions count their changes instead: `curves`
+// grows as a run goes (its `revision` counts), and the model inside `trainer` learns (`revision` counts).
 import { Curves } from './curves.js';
 
 /** The state before the core and the bundled data have loaded. */
@@ -14,13 +18,16 @@ export function initialState() {
     twin: null, // in compare mode, a Trainer with the other softmax on the same batches
     loop: null, // the TrainingLoop driving the run, once it has started
     progress: null, // the trainer's last step report; null until the run starts
-    imported: false, // whether the model was loaded from a file rather than trained
+    imported: false, // whether the model was loaded (from a file or kept from last time) rather than trained
+    origin: null, // where the model comes from: 'trained' | 'kept' (from last visit) | 'file'; null untrained
+    undo: null, // the model's .npz bytes before the last lesson, while that lesson can be undone
     revision: 0, // counts changes of the model, so that what is drawn from it is redrawn only when it changed
     testAccuracy: undefined,
     trainAccuracy: undefined, // the last epoch's mean over its batches, then the whole set's at the end
     samplesPerSecond: 0,
     curves: new Curves(1, 1), // the learning curves' points
-    digit: { pixels: null, source: '', fromPad: true }, // what the prediction panel classifies (input/digit-input.js)
+    // What the prediction panel classifies (input/digit-input.js); `drawing` while a stroke goes on.
+    digit: { pixels: null, source: '', fromPad: true, drawing: false },
     deskews: false, // whether the model straightens every image before it reads it (its `deskew` option)
     corrections: [], // the visitor's drawings taught to the model, { label, pixels }, oldest first
     taught: '', // what the last teaching did to the drawing on the pad
@@ -38,10 +45,20 @@ export const isTrained = (state) => state.imported || Boolean(state.progress && 
 
 /**
  * Whether the visitor may teach the model what the drawing on the pad is: a trained model that is not
- * training, and a drawing (a test image's digit is known already) the model can read.
+ * training, and a finished drawing (not half a stroke; a test image's digit is known already) the model can
+ * read.
  */
 export function canTeach(state) {
   const { phase, digit, info } = state;
   const idle = phase === 'ready' || phase === 'done';
-  return idle && isTrained(state) && digit.fromPad && Boolean(digit.pixels) && digit.pixels.length === info?.features;
+  const drawn = digit.fromPad && !digit.drawing && Boolean(digit.pixels);
+  return idle && isTrained(state) && drawn && digit.pixels.length === info?.features;
+}
+
+/** Why the charts are empty for a model that was not trained here, or '' when they need no word. */
+export function curvesNote(state) {
+  if (!state.imported || state.curves.x.length > 1) return '';
+  return state.origin === 'file'
+    ? 'No curves: this model was loaded from a file. Train to draw them.'
+    : 'No curves were kept with this model. Train to draw them.';
 }

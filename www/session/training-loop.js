@@ -12,6 +12,9 @@
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
 // of what a batch costs.
 //
+// A paced run (`batchesPerSecond`, for watching the curves form) trains no faster than a given number of batches a
+// second: each chunk runs the batches due by then, ending at epoch ends, and the next frame starts the next.
+//
 // The test set is scored before training and at epoch ends: every epoch for the first epochs of short runs
 // (whose points the chart shows apart), then at most five times a second (with the bundled data an epoch
 // takes a few milliseconds: scoring every one would cost more than a chart can show), and within long
@@ -42,10 +45,13 @@ export class TrainingLoop {
    *   threw or a `Divergence`
    * @param {object|null} twin a second `Trainer` with the same data, seed and batch size (so the same
    *   batches) stepped alongside, for comparison; its results go to the handlers too
+   * @param {number} batchesPerSecond at most this many batches a second (Infinity: as fast as it can)
    */
-  constructor(trainer, handlers, twin = null) {
+  constructor(trainer, handlers, twin = null, batchesPerSecond = Infinity) {
     this.trainer = trainer;
     this.twin = twin;
+    this.batchesPerSecond = batchesPerSecond;
+    this.paceFrom = { at: 0, batches: 0 }; // where the paced budget was last counted from
     this.handlers = handlers;
     this.running = false;
     this.frame = 0;
@@ -93,6 +99,7 @@ export class TrainingLoop {
   resume() {
     if (this.running || this.finished) return;
     this.running = true;
+    this.paceFrom = { at: performance.now(), batches: this.progress.totalBatches };
     this.lastFrameAt = 0;
     this.frameDueBy = performance.now() + this.period;
     this.frame = requestAnimationFrame((now) => this.tick(now));
@@ -154,9 +161,19 @@ export class TrainingLoop {
     if (this.finished) {
       this.pause();
       this.handlers.onFinish();
-    } else if (ended < this.frameDueBy + this.allowance) {
-      this.queueChunk();
+    } else if (ended < this.frameDueBy + this.allowance && !this.paced) {
+      this.queueChunk(); // a paced run has trained what was due: the next frame brings more
     }
+  }
+
+  get paced() {
+    return Number.isFinite(this.batchesPerSecond) && !this.progress.done;
+  }
+
+  /** How many batches a paced run may train now: those due since it (re)started, at least one at the start. */
+  batchesDue(now) {
+    const due = 1 + Math.floor(((now - this.paceFrom.at) * this.batchesPerSecond) / 1000);
+    return due - (this.progress.totalBatches - this.paceFrom.batches);
   }
 
   /** Whether the end of the current epoch should be scored. */
@@ -170,7 +187,8 @@ export class TrainingLoop {
     for (let first = true; !this.progress.done; first = false) {
       if (!first && performance.now() >= deadline) break;
       const started = performance.now();
-      const report = this.trainer.stepUntil(deadline, this.wantsEpochEvaluation());
+      const report = this.paced ? this.stepPaced(started) : this.trainer.stepUntil(deadline, this.wantsEpochEvaluation());
+      if (!report) break;
       const ran = report.batchLosses.length;
       const twinReport = this.twin?.step(ran); // the same batches, as it has the same data, seed and batch size
       this.stats.trainMs += performance.now() - started;
@@ -185,6 +203,14 @@ export class TrainingLoop {
         this.evaluateTestSet();
       }
     }
+  }
+
+  /** The batches due now, up to the end of the epoch (so that it can be scored); null when none is due. */
+  stepPaced(now) {
+    const due = this.batchesDue(now);
+    if (due <= 0) return null;
+    const { batch, batchesPerEpoch } = this.progress;
+    return this.trainer.step(Math.min(due, batchesPerEpoch - batch));
   }
 
   quarterDue(progress) {

@@ -1,87 +1,376 @@
-// Live learning curves with uPlot: the loss of every batch, and accuracies over time (x in epochs).
+// Learning curves with uPlot, made for comparing (x in epochs): the batch loss smoothed over the raw series
+// drawn faint, the accuracies, and the previous run drawn faint until Reset. The y axes zoom to the data, the
+// legend reads the values under the cursor, and the arrow keys move the cursor from point to point.
 import uPlot from 'uplot';
 
-// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
+// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; faint ones let some through.
 const BLUE = '#0072B2';
 const ORANGE = '#E69F00';
-const GREY = '#9a9a9a';
+const GREY = '#8a8a8a'; // the previous run
 const PURPLE = '#CC79A7'; // the whole-batch softmax, when compared
-const HEIGHT = 200;
+const faint = (colour) => `${colour}4d`; // 30 % opaque: the raw, noisy series behind the ones to read
 
-const percent = (u, values) => values.map((v) => `${Math.round(v * 100)}%`);
+const DEFAULT_HEIGHT = 160; // px, when the figure sets no --chart-height
+const MIN_WIDTH = 200;
+const SETTLED_EPOCHS = 1; // the y axes fit the data from here on (when the runs are long enough)
+const ACCURACY_STEP = 0.02; // the accuracy axis ends on whole 2 %s
+const MIN_ACCURACY_SPAN = 0.04;
+const NONE = '–'; // a legend value where there is none
+const HOVER_PX = 16; // how near the cursor a sparse series' point must be for the legend to read it
 
-function chartOptions(width, series, scales, axes, charts) {
+const percentText = (v) => `${(v * 100).toFixed(1)} %`;
+const lossText = (v) => v.toPrecision(3);
+const legendValue = (format) => (u, v) => (v == null ? NONE : format(v));
+
+/**
+ * The series a chart draws, given whether there is a previous run and whether the run compares: each says
+ * where its values are (`of`, from the run's curves; `previous`, from the previous run's). Series that do
+ * not apply are left out, so that they are not in the legend either.
+ */
+const SERIES = {
+  loss: ({ previous, compare }) => [
+    { label: 'batch', of: (c) => c.batchLoss, stroke: faint(BLUE), width: 1 },
+    { label: 'smoothed', of: (c) => c.smoothedLoss, stroke: BLUE, width: 2, main: true },
+    previous && { label: 'previous run', of: (c) => c.smoothedLoss, previous: true, stroke: GREY, width: 1.5, dash: [6, 4] },
+    compare && { label: 'whole-batch softmax', of: (c) => c.twinSmoothedLoss, stroke: PURPLE, width: 2 },
+  ],
+  accuracy: ({ previous, compare }) => [
+    { label: 'batch', of: (c) => c.batchAccuracy, stroke: faint(ORANGE), width: 1 },
+    { label: 'train', of: (c) => c.trainAccuracy, stroke: ORANGE, width: 1.5, points: 4, stop: true },
+    { label: 'test', of: (c) => c.testAccuracy, stroke: BLUE, width: 2, points: 5, main: true, stop: true },
+    previous && { label: 'previous run', of: (c) => c.testAccuracy, previous: true, stroke: GREY, width: 1.5, dash: [6, 4], stop: true },
+    compare && { label: 'whole-batch softmax', of: (c) => c.twinTest, stroke: PURPLE, width: 2, dash: [3, 3], points: 4, stop: true },
+  ],
+};
+
+/**
+ * The least and greatest values of `runs` ([x, columns] for each run): of each run, those after `from` epochs,
+ * failing that after 0 (so a run just begun is in view), failing that all; null when there are none.
+ */
+function settledExtent(runs, from) {
+  let [low, high] = [Infinity, -Infinity];
+  for (const [x, columns] of runs) {
+    for (const after of [from, 0, -Infinity]) {
+      const found = [Infinity, -Infinity];
+      for (const values of columns) {
+        for (let i = 0; i < values.length; i += 1) {
+          if (values[i] === null || !(x[i] > after)) continue;
+          found[0] = Math.min(found[0], values[i]);
+          found[1] = Math.max(found[1], values[i]);
+        }
+      }
+      if (found[0] > found[1]) continue;
+      [low, high] = [Math.min(low, found[0]), Math.max(high, found[1])];
+      break;
+    }
+  }
+  return low <= high ? [low, high] : null;
+}
+
+/** Where the y axes fit the data from: after the first epoch, or a quarter of a run shorter than four. */
+function settledFrom(curves) {
+  return Math.min(SETTLED_EPOCHS, Math.max(curves.epochs, curves.previous?.epochs ?? 0) / 4);
+}
+
+/** `value` rounded down (`round` Math.floor) or up (Math.ceil) to a half step of its leading digit. */
+function roundLog(value, round) {
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  return Number(((round((value / magnitude) * 2) / 2) * magnitude).toPrecision(3));
+}
+
+/** The accuracy axis: the data after the first epoch, padded, on whole 2 %s, at most 100 %. */
+function accuracyRange(curves) {
+  const { previous } = curves;
+  const own = [curves.testAccuracy, curves.trainAccuracy, ...(curves.compare ? [curves.twinTest] : [])];
+  const runs = [[curves.x, own], ...(previous ? [[previous.x, [previous.testAccuracy]]] : [])];
+  const extent = settledExtent(runs, settledFrom(curves));
+  if (!extent) return [0, 1];
+  const [low, high] = extent;
+  const pad = Math.max(0.01, (high - low) / 10);
+  const step = (v, round) => Math.round(round(v / ACCURACY_STEP) * ACCURACY_STEP * 1000) / 1000;
+  const max = Math.min(1, step(high + pad, Math.ceil));
+  return [Math.max(0, Math.min(step(low - pad, Math.floor), max - MIN_ACCURACY_SPAN)), max];
+}
+
+/**
+ * The loss axis (log scale): the smoothed losses after the first epoch, widened by the raw losses' usual
+ * spread about them, so that the faint raw series mostly fits too.
+ */
+function lossRange(curves) {
+  const { previous } = curves;
+  const from = settledFrom(curves);
+  const own = [curves.smoothedLoss, ...(curves.compare ? [curves.twinSmoothedLoss] : [])];
+  const runs = [[curves.x, own], ...(previous ? [[previous.x, [previous.smoothedLoss]]] : [])];
+  const extent = settledExtent(runs, from);
+  if (!extent) return [0.1, 10];
+  let squares = 0;
+  let count = 0;
+  curves.x.forEach((x, i) => {
+    const [raw, smooth] = [curves.batchLoss[i], curves.smoothedLoss[i]];
+    if (!(x > from) || raw === null || smooth === null) return;
+    squares += Math.log(raw / smooth) ** 2;
+    count += 1;
+  });
+  const spread = Math.min(3, Math.max(1.15, Math.exp(1.5 * Math.sqrt(squares / Math.max(count, 1)))));
+  return [roundLog(extent[0] / spread, Math.floor), roundLog(extent[1] * spread, Math.ceil)];
+}
+
+/** A few round values between `min` and `max` for the log-scale loss axis (uPlot labels only powers of ten). */
+function lossTicks(u, axis, min, max) {
+  const ticks = [];
+  for (let power = Math.floor(Math.log10(min)); power <= Math.ceil(Math.log10(max)); power += 1) {
+    for (const leading of [1, 1.5, 2, 3, 5, 7]) {
+      const tick = Number((leading * 10 ** power).toPrecision(2));
+      if (tick >= min && tick <= max) ticks.push(tick);
+    }
+  }
+  const every = Math.ceil(ticks.length / 5);
+  return ticks.filter((tick, i) => i % every === 0);
+}
+
+/** What differs between the two charts: the y scale and axis, and how the legend writes values. */
+const KINDS = {
+  loss: {
+    scale: { distr: 3 },
+    range: [0.1, 10], // until there is data
+    text: lossText,
+    axis: { splits: lossTicks, filter: (u, splits) => splits, values: (u, splits) => splits.map(String) },
+  },
+  accuracy: {
+    scale: {},
+    range: [0, 1],
+    text: percentText,
+    // Ticks on whole percents (the axis is at least MIN_ACCURACY_SPAN tall).
+    axis: { incrs: [0.01, 0.02, 0.05, 0.1, 0.2], values: (u, splits) => splits.map((v) => `${Math.round(v * 100)} %`) },
+  },
+};
+
+/** The positions of `a` and `b` (rising) in their union: { x, a, b } with a[i] where a's point i went. */
+function union(a, b) {
+  const x = [];
+  const at = { a: [], b: [] };
+  for (let i = 0, j = 0; i < a.length || j < b.length; ) {
+    const [va, vb] = [a[i] ?? Infinity, b[j] ?? Infinity];
+    if (va <= vb) at.a[i++] = x.length;
+    if (vb <= va) at.b[j++] = x.length;
+    x.push(Math.min(va, vb));
+  }
+  return { x, ...at };
+}
+
+/** `values` moved to `positions` in an array of `length` (nulls between). */
+function spread(values, positions, length) {
+  const out = new Array(length).fill(null);
+  positions.forEach((position, i) => {
+    out[position] = values[i];
+  });
+  return out;
+}
+
+/**
+ * A chart's data (uPlot's: x, then each series) and the index of the run's last point in it. With a
+ * previous run, x is both runs' points (they may differ in batches per epoch), each series null where its
+ * run has no point.
+ */
+function chartData(curves, series) {
+  const { previous } = curves;
+  if (!series.some((s) => s.previous)) {
+    return { data: [curves.x, ...series.map((s) => s.of(curves))], last: curves.x.length - 1 };
+  }
+  const joined = union(curves.x, previous.x);
+  const n = joined.x.length;
+  const data = series.map((s) => (s.previous ? spread(s.of(previous), joined.b, n) : spread(s.of(curves), joined.a, n)));
+  return { data: [joined.x, ...data], last: joined.a[curves.x.length - 1] };
+}
+
+/** The last index at or before `index` where `values` has a value, else null. */
+function lastValueAt(values, index) {
+  for (let i = Math.min(index, values.length - 1); i >= 0; i -= 1) if (values[i] != null) return i;
+  return null;
+}
+
+/** The height `figure`'s CSS asks of its chart (--chart-height, in px or rem), else DEFAULT_HEIGHT. */
+function chartHeight(figure) {
+  const value = getComputedStyle(figure).getPropertyValue('--chart-height');
+  const number = parseFloat(value);
+  if (!(number > 0)) return DEFAULT_HEIGHT;
+  if (value.trim().endsWith('rem')) return number * parseFloat(getComputedStyle(document.documentElement).fontSize);
+  return Math.round(number);
+}
+
+/** The width of `figure`'s content, in px. */
+function contentWidth(figure) {
+  const style = getComputedStyle(figure);
+  return figure.clientWidth - parseFloat(style.paddingLeft || 0) - parseFloat(style.paddingRight || 0);
+}
+
+/** One of the two charts: its figure, its uPlot (rebuilt when its series change) and how it reads its data. */
+class Chart {
+  constructor(figure, kind) {
+    this.figure = figure;
+    this.kind = kind;
+    this.height = chartHeight(figure);
+    this.width = Math.max(MIN_WIDTH, Math.floor(contentWidth(figure)));
+    this.range = null; // the y range, set before each drawing
+    this.xMax = 1;
+    this.idle = []; // what the legend reads when the cursor is off the chart: the run's latest values
+    this.layout = '';
+    this.plot = null;
+    this.announcer = document.createElement('p');
+    this.announcer.className = 'visually-hidden';
+    this.announcer.setAttribute('aria-live', 'polite');
+    const caption = figure.querySelector('figcaption')?.textContent.trim() || 'Learning curve';
+    figure.append(this.announcer);
+    figure.tabIndex = 0;
+    figure.setAttribute('aria-label', `${caption}. The left and right arrow keys read its values point by point.`);
+    figure.addEventListener('keydown', (event) => this.onKey(event));
+    figure.addEventListener('blur', () => this.plot?.setCursor({ left: -10, top: -10 }));
+    this.build({ previous: false, compare: false });
+  }
+
+  /** Makes the uPlot for these series afresh (uPlot cannot add and remove series cleanly with a legend). */
+  build(layout) {
+    const kind = KINDS[this.kind];
+    this.layout = layoutKey(layout);
+    this.series = SERIES[this.kind](layout).filter(Boolean);
+    this.plot?.destroy();
+    const options = {
+      width: this.width,
+      height: this.height,
+      // The x axis spans the whole planned run, so the curves fill it as training goes.
+      scales: { x: { time: false, range: () => [0, this.xMax] }, y: { ...kind.scale, range: () => this.range ?? kind.range } },
+      legend: { live: true },
+      // A series with no point at the cursor reads its nearest one, if within HOVER_PX (else a dash).
+      cursor: { drag: { x: false, y: false }, hover: { skip: [null, undefined], prox: HOVER_PX } },
+      axes: [{ label: 'epoch', labelSize: 16, size: 30 }, { size: 46, ...kind.axis }],
+      series: [{ label: 'epoch', value: legendValue((v) => v.toFixed(1)) }, ...this.series.map((s) => uplotSeries(s, kind.text))],
+      hooks: { setLegend: [(u) => this.holdLegend(u)] },
+    };
+    const empty = [[], ...this.series.map(() => [])];
+    this.plot = new uPlot(options, empty, (u, init) => {
+      this.figure.insertBefore(u.root, this.announcer);
+      init();
+    });
+  }
+
+  /** Draws `curves` (rebuilding the chart first if its series changed). */
+  draw(curves, layout, range) {
+    if (layoutKey(layout) !== this.layout) this.build(layout);
+    const { data, last } = chartData(curves, this.series);
+    this.range = range;
+    this.xMax = Math.max(curves.epochs, data[0].at(-1) ?? 0);
+    this.idle = data.map((values, i) => (i === 0 ? last : lastValueAt(values, last)));
+    this.plot.setData(data);
+  }
+
+  /** With the cursor off the chart, the legend reads the latest values rather than dashes. */
+  holdLegend(u) {
+    if (u.cursor.idx == null && this.idle.length === u.series.length) u.setLegend({ idxs: this.idle }, false);
+  }
+
+  /** Fits the chart to its figure's content `width` and to the height its CSS says now (media queries may change it). */
+  resize(width) {
+    const fitted = Math.max(MIN_WIDTH, Math.floor(width));
+    const height = chartHeight(this.figure);
+    if (fitted === this.width && height === this.height) return;
+    [this.width, this.height] = [fitted, height];
+    this.plot.setSize({ width: fitted, height });
+  }
+
+  /** The indices the arrow keys stop at: the evaluations, or for the loss, each quarter epoch and the end. */
+  stops() {
+    const [x, ...columns] = this.plot.data;
+    const evaluated = this.series.map((s, i) => (s.stop ? columns[i] : null)).filter(Boolean);
+    const stops = [];
+    for (let i = 0; i < x.length; i += 1) {
+      const quarter = i === 0 || i === x.length - 1 || Math.floor(x[i] * 4) !== Math.floor(x[i - 1] * 4);
+      if (evaluated.length > 0 ? evaluated.some((values) => values[i] != null) : quarter) stops.push(i);
+    }
+    return stops;
+  }
+
+  onKey(event) {
+    const u = this.plot;
+    const keys = ['ArrowLeft', 'ArrowRight', 'Home', 'End'];
+    if (!keys.includes(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
+    const stops = this.stops();
+    if (stops.length === 0) return;
+    event.preventDefault();
+    const at = u.cursor.idx;
+    let next;
+    if (event.key === 'Home' || (event.key === 'ArrowRight' && at == null)) next = stops[0];
+    else if (event.key === 'End' || at == null) next = stops.at(-1);
+    else if (event.key === 'ArrowRight') next = stops.find((i) => i > at) ?? stops.at(-1);
+    else next = stops.findLast((i) => i < at) ?? stops[0];
+    this.point(next);
+  }
+
+  /** Puts the cursor on point `index` (on the main series), so the legend reads it, and says it aloud. */
+  point(index) {
+    const u = this.plot;
+    const main = this.series.findIndex((s) => s.main) + 1;
+    const y = u.data[main][lastValueAt(u.data[main], index) ?? index];
+    const top = y == null ? u.over.clientHeight / 2 : u.valToPos(y, 'y');
+    u.setCursor({ left: u.valToPos(u.data[0][index], 'x'), top });
+    const read = u.series.map((s, i) => `${s.label} ${u.legend.values[i]?._ ?? NONE}`).filter((text) => !text.endsWith(NONE));
+    this.announcer.textContent = read.join(', ');
+  }
+}
+
+const layoutKey = ({ previous, compare }) => `${previous ? 'previous' : ''} ${compare ? 'compare' : ''}`;
+
+/** A uPlot series from one of SERIES'. */
+function uplotSeries(s, text) {
   return {
-    width,
-    height: HEIGHT,
-    // The x axis spans the whole planned run, so the curves fill it as training goes.
-    scales: { x: { time: false, range: (u, min, max) => [0, Math.max(charts.curves?.epochs ?? 1, max || 0)] }, ...scales },
-    legend: { show: true, live: false },
-    cursor: { drag: { x: false, y: false } },
-    axes: [{ label: 'epoch', labelSize: 20, size: 36 }, ...axes],
-    series: [{ label: 'epoch' }, ...series],
+    label: s.label,
+    stroke: s.stroke,
+    width: s.width,
+    ...(s.dash && { dash: s.dash }),
+    spanGaps: true,
+    points: s.points ? { show: true, size: s.points } : { show: false },
+    value: legendValue(text),
   };
 }
 
 /**
- * Two charts of a run's learning curves (session/curves.js). A chart of thousands of points takes
- * milliseconds to draw, so `show` draws only curves that changed, and the page calls it at its own pace.
+ * Two charts of a run's learning curves (session/curves.js), with the previous run's faint beside them. A
+ * chart of thousands of points takes milliseconds to draw, so `show` draws only curves that changed, and the
+ * page calls it at its own pace.
  */
 export class LearningCharts {
+  /** @param {HTMLElement} lossFigure @param {HTMLElement} accuracyFigure the figures the charts go in */
   constructor(lossFigure, accuracyFigure) {
     this.figures = { loss: lossFigure, accuracy: accuracyFigure };
     this.curves = null;
     this.shownRevision = -1;
-    const width = () => Math.max(240, lossFigure.clientWidth);
-    this.loss = new uPlot(
-      chartOptions(
-        width(),
-        [
-          { label: 'batch loss', stroke: BLUE, width: 1, spanGaps: true, points: { show: false } },
-          { label: 'whole-batch softmax', stroke: PURPLE, width: 1, spanGaps: true, points: { show: false }, show: false },
-        ],
-        { y: { distr: 3 } },
-        [{ size: 50 }],
-        this,
-      ),
-      [[], [], []],
-      lossFigure,
-    );
-    this.accuracy = new uPlot(
-      chartOptions(
-        width(),
-        [
-          { label: 'batch', stroke: GREY, width: 1, spanGaps: true, points: { show: false } },
-          { label: 'train (epoch mean)', stroke: ORANGE, width: 2, dash: [6, 4], spanGaps: true, points: { show: true, size: 5 } },
-          { label: 'test set', stroke: BLUE, width: 2, spanGaps: true, points: { show: true, size: 6 } },
-          { label: 'test, whole-batch softmax', stroke: PURPLE, width: 2, dash: [3, 3], spanGaps: true, points: { show: true, size: 5 }, show: false },
-        ],
-        { y: { range: [0, 1] } },
-        [{ size: 50, values: percent }],
-        this,
-      ),
-      [[], [], [], [], []],
-      accuracyFigure,
-    );
-    new ResizeObserver(() => {
-      const size = { width: width(), height: HEIGHT };
-      this.loss.setSize(size);
-      this.accuracy.setSize(size);
-    }).observe(lossFigure);
+    this.loss = new Chart(lossFigure, 'loss');
+    this.accuracy = new Chart(accuracyFigure, 'accuracy');
+    // Sized to their figures' width; in a frame of their own, so that resizing cannot loop the observer.
+    const widths = new Map();
+    let frame = 0;
+    this.observer = new ResizeObserver((entries) => {
+      for (const entry of entries) widths.set(entry.target, entry.contentRect.width);
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        for (const chart of [this.loss, this.accuracy]) if (widths.has(chart.figure)) chart.resize(widths.get(chart.figure));
+        widths.clear();
+      });
+    });
+    this.observer.observe(lossFigure);
+    this.observer.observe(accuracyFigure);
   }
 
-  /** Draws `curves` unless they are the ones drawn last, unchanged; a new run's curves start afresh. */
+  /**
+   * Draws `curves` unless they are the ones drawn last, unchanged. A run's previous run is drawn faint, and
+   * the whole-batch softmax's curves when comparing; the charts are rebuilt only when that changes.
+   */
   show(curves) {
     if (curves === this.curves && curves.revision === this.shownRevision) return;
-    if (curves.compare !== this.curves?.compare) {
-      // The whole-batch softmax's curves are shown beside the per-row one's only when comparing.
-      this.loss.setSeries(2, { show: curves.compare });
-      this.accuracy.setSeries(4, { show: curves.compare });
-    }
     this.curves = curves;
     this.shownRevision = curves.revision;
-    this.loss.setData([curves.x, curves.batchLoss, curves.twinLoss]);
-    this.accuracy.setData([curves.x, curves.batchAccuracy, curves.trainAccuracy, curves.testAccuracy, curves.twinTest]);
+    const layout = { previous: Boolean(curves.previous), compare: Boolean(curves.compare) };
+    this.loss.draw(curves, layout, lossRange(curves));
+    this.accuracy.draw(curves, layout, accuracyRange(curves));
     // Counts for tests and assistive tech: how much each chart holds.
     this.figures.loss.dataset.points = String(curves.x.length - 1);
     this.figures.accuracy.dataset.points = String(curves.evaluations);

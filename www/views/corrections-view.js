@@ -1,7 +1,7 @@
 // "Your drawings": the drawings the visitor taught the model (its corrections), each a small picture with
 // its digit and a button that forgets it. They are the visitor's own data, so they are shown in full.
 import { grey, pixelPicture } from '../dom/pixel-picture.js';
-import { yourDrawings } from '../page-text.js';
+import { aDigit, yourDrawings } from '../page-text.js';
 
 export class CorrectionsView {
   /**
@@ -31,11 +31,11 @@ export class CorrectionsView {
     item.className = 'correction';
     const picture = Object.assign(document.createElement('img'), {
       src: pixelPicture(...imageShape, (i) => grey(pixels[i])),
-      alt: `Your drawing of a ${label}`,
+      alt: `Your drawing of ${aDigit(label)}`,
     });
     const digit = Object.assign(document.createElement('span'), { textContent: String(label) });
     const forget = Object.assign(document.createElement('button'), { type: 'button', textContent: '×' });
-    forget.setAttribute('aria-label', `Forget your drawing of a ${label}`);
+    forget.setAttribute('aria-label', `Forget your drawing of ${aDigit(label)}`);
     forget.addEventListener('click', () => this.onForget(index));
     item.append(picture, digit, forget);
     return item;

@@ -7,6 +7,7 @@ export class DataView {
   constructor(elements) {
     this.elements = elements;
     this.info = null;
+    this.error = { message: '', detail: '' }; // the refusal shown
   }
 
   /** Shows data set `name`, which holds `info` (the trainer's `datasetInfo()`); nothing before one is loaded. */
@@ -59,8 +60,27 @@ export class DataView {
     bar.value = percent;
   }
 
-  /** Why the last file was not loaded; empty hides the line. */
-  showError(message) {
-    showText(this.elements.error, message);
+  /**
+   * Why the last file was not loaded: a message, or `{ message, detail }` (page-text.js's `refusedFileText`),
+   * whose technical detail is folded away under "Details". Empty hides the line. All of it is text: a file
+   * name is never read as HTML.
+   */
+  showError(error) {
+    const { message = '', detail = '' } = typeof error === 'string' ? { message: error } : (error ?? {});
+    // Asked at every render: an unchanged refusal keeps its line, and "Details" stays open if it was.
+    if (message === this.error.message && detail === this.error.detail) return;
+    this.error = { message, detail };
+    const line = this.elements.error;
+    line.replaceChildren(message);
+    if (message && detail) line.append(' ', folded(detail));
+    line.hidden = !message;
   }
+}
+
+/** A <details> that holds `detail` as text under "Details". */
+function folded(detail) {
+  const details = document.createElement('details');
+  const summary = Object.assign(document.createElement('summary'), { textContent: 'Details' });
+  details.append(summary, Object.assign(document.createElement('span'), { className: 'detail', textContent: detail }));
+  return details;
 }

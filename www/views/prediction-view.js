@@ -1,6 +1,8 @@
 // Shows what the model thinks of a drawing: the top digit, ten probability bars and the 28×28 input as the
-// model reads it; before there is a model, a button that trains one.
+// model reads it; before there is a model, a button that trains one. While a stroke is drawn the reading
+// follows it, marked as provisional.
 import { showText } from '../dom/show-text.js';
+import { aDigit, probabilityText, probabilityWords } from '../page-text.js';
 
 const SEEN_CAPTION = 'what the model sees (28×28)';
 
@@ -50,10 +52,11 @@ export class PredictionView {
    * @param {boolean} [prediction.trained] whether the model has learned anything yet
    * @param {string} [prediction.source] where the digit comes from, when it is not the pad's drawing
    * @param {boolean} [prediction.offerTraining] whether to offer the button that trains a model now
+   * @param {boolean} [prediction.drawing] whether a stroke is in progress: the reading is only so far
    */
-  show({ pixels = null, straightened = false, probabilities = null, trained = false, source = '', offerTraining = false }) {
+  show({ pixels = null, straightened = false, probabilities = null, trained = false, source = '', offerTraining = false, drawing = false }) {
     // The page asks again at every refresh while training; an unchanged answer costs no repaint.
-    const shown = [pixels, straightened, probabilities && Array.from(probabilities).join(), trained, source, offerTraining];
+    const shown = [pixels, straightened, probabilities && Array.from(probabilities).join(), trained, source, offerTraining, drawing];
     if (this.shown?.every((part, i) => part === shown[i])) return;
     this.shown = shown;
     this.drawSeen(pixels);
@@ -62,18 +65,21 @@ export class PredictionView {
     this.seen.setAttribute('aria-label', `The 28×28 image the model sees${straightened ? ', straightened' : ''}`);
     showText(this.source, source);
     this.trainNow.hidden = !offerTraining;
+    // The answer is announced once the stroke ends, not at every point of it.
+    this.text.setAttribute('aria-busy', String(drawing));
     if (!pixels || !probabilities) {
-      this.text.textContent = 'Draw a digit';
+      this.text.textContent = 'Draw on the black square: mouse, finger or pen.';
       this.text.dataset.digit = '';
       this.setBars(null, -1);
       return;
     }
     let best = 0;
     for (let k = 1; k < 10; k += 1) if (probabilities[k] > probabilities[best]) best = k;
-    const confidence = Math.round(probabilities[best] * 100);
     if (trained) {
-      this.text.textContent = `It looks like a ${best} (${confidence} %)`;
-      this.text.dataset.digit = String(best);
+      const reading = `${aDigit(best)} (${probabilityText(probabilities[best])})`;
+      this.text.textContent = drawing ? `So far: ${reading}` : `It looks like ${reading}`;
+      // The answer (what the page and its tests act on) is the finished drawing's.
+      this.text.dataset.digit = drawing ? '' : String(best);
     } else {
       this.text.textContent = offerTraining
         ? 'The model is untrained: every digit is equally likely. Train one now:'
@@ -88,8 +94,8 @@ export class PredictionView {
       const p = probabilities ? probabilities[k] : 0;
       bar.style.width = `${(p * 100).toFixed(1)}%`;
       item.classList.toggle('best', k === best);
-      this.values[k].textContent = probabilities ? `${(p * 100).toFixed(p < 0.1 ? 1 : 0)} %` : '';
-      item.setAttribute('aria-label', probabilities ? `${k}: ${(p * 100).toFixed(1)} percent` : `${k}`);
+      this.values[k].textContent = probabilities ? probabilityText(p) : '';
+      item.setAttribute('aria-label', probabilities ? `${k}: ${probabilityWords(p)}` : `${k}`);
     });
   }
 

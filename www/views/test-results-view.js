@@ -1,6 +1,7 @@
 // The test set's results: a confusion matrix and a gallery of the digits the model gets wrong.
 import { cellBackground, whiteTextOn } from '../dom/contrast.js';
 import { grey, pixelPicture } from '../dom/pixel-picture.js';
+import { aDigit } from '../page-text.js';
 
 const GALLERY_SIZE = 24;
 
@@ -85,7 +86,7 @@ export class TestResultsView {
     button.dataset.true = String(label);
     button.dataset.predicted = String(predicted);
     // The name starts with the text shown (WCAG 2.5.3, label in name), then says it in words.
-    button.setAttribute('aria-label', `${label} → ${predicted}: test image ${index}, a ${label} read as a ${predicted}`);
+    button.setAttribute('aria-label', `${label} → ${predicted}: test image ${index}, ${aDigit(label)} read as ${aDigit(predicted)}`);
     if (imageShape && !this.pictures.has(index)) {
       const pixels = imageOf(index);
       if (pixels) this.pictures.set(index, pixelPicture(...imageShape, (i) => grey(pixels[i])));

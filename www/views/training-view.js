@@ -1,5 +1,5 @@
 // The training panel: the buttons as the phase allows them, the progress bar and line, the figures (test and
-// train accuracy, batch loss, speed) and the lines that say what happened to the model.
+// train accuracy, the last mini-batch's loss, speed) and the lines that say what happened to the model.
 import { showText } from '../dom/show-text.js';
 import { compact, percent, progressText, yourDrawings } from '../page-text.js';
 
@@ -14,7 +14,7 @@ export class TrainingView {
   /**
    * @param {object} elements `page` (gets `data-state`), `buttons` ({ train, pause, reset, save }),
    *   `progress`, `progressText`, `figures` ({ testAccuracy, trainAccuracy, loss, speed }), `error`, `notice`,
-   *   `comparison`, `drawings` (the line that says training includes the visitor's drawings), `confirmReset`
+   *   `comparison`, `curvesNote` (why the charts are empty), `drawings` (the line that says training includes the visitor's drawings), `confirmReset`
    *   ({ panel, text, confirm }: Reset's question before it forgets them)
    */
   constructor(elements) {
@@ -55,7 +55,7 @@ export class TrainingView {
     setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);
     setFigure(figures.loss, shown(loss, (v) => v.toFixed(3)), loss);
     const speed = samplesPerSecond || undefined;
-    setFigure(figures.speed, shown(speed, (v) => `${compact(v)} images/s`), speed);
+    setFigure(figures.speed, shown(speed, compact), speed); // images a second, as its label says
   }
 
   /**
@@ -73,10 +73,14 @@ export class TrainingView {
     showText(confirmReset.text, asking ? `Reset forgets ${yourDrawings(count)} too.` : '');
   }
 
-  /** The training's error, the model's notice and compare mode's result; an empty one is hidden. */
-  showMessages({ error, notice, comparison }) {
+  /**
+   * The training's error, the model's notice, compare mode's result and why there are no curves; an empty
+   * one is hidden.
+   */
+  showMessages({ error, notice, comparison, curvesNote }) {
     showText(this.elements.error, error);
     showText(this.elements.notice, notice);
     showText(this.elements.comparison, comparison);
+    showText(this.elements.curvesNote, curvesNote);
   }
 }

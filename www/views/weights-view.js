@@ -2,6 +2,7 @@
 // A linear classifier's weights are literally templates: orange pixels are evidence for the digit, blue
 // pixels evidence against it.
 import { diverging, pixelPicture } from '../dom/pixel-picture.js';
+import { aDigit } from '../page-text.js';
 
 export class WeightsView {
   /**
@@ -22,7 +23,7 @@ export class WeightsView {
       figure.className = 'template';
       const picture = document.createElement('img');
       picture.tabIndex = 0;
-      const text = `Template for ${digit}: orange pixels count for a ${digit}, blue pixels against it`;
+      const text = `Template for ${digit}: orange pixels count for ${aDigit(digit)}, blue pixels against it`;
       picture.title = text;
       picture.alt = text;
       const caption = document.createElement('figcaption');
