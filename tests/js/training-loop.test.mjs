@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 const { initSync, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
-const { TrainingLoop } = await import(new URL('www/session/training-loop.js', root));
+const { TrainingLoop, batchesPerSecond } = await import(new URL('www/session/training-loop.js', root));
 const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
 
 before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
@@ -171,6 +171,14 @@ test('a paced run trains only the batches due by now, ends its chunks there, and
   const scored = seen.evaluations.map((e) => e.atBatch);
   assert.ok([0, 31, 62].every((at) => scored.includes(at)), `the start and each epoch's end are scored: ${scored}`);
   trainer.free();
+});
+
+test('the watchable pace: the homework in about 3 s, the best settings in about 4 s, long runs at most 120 ms an epoch', () => {
+  const seconds = (batchesPerEpoch, epochs) => (batchesPerEpoch * epochs) / batchesPerSecond('watch', batchesPerEpoch, epochs);
+  assert.equal(seconds(31, 10), 3);
+  assert.ok(Math.abs(seconds(125, 30) - 4) < 1e-9);
+  assert.ok(Math.abs(seconds(31, 1000) - 120) < 1e-9, 'an epoch every 120 ms at the fastest');
+  assert.equal(batchesPerSecond('full', 31, 10), Infinity);
 });
 
 test('a diverging run stops the loop and reports why', () => {

@@ -1,6 +1,14 @@
 // The session: the data set and the trainer in use, their runs, saved and kept models, and what the page
 // does when the core fails. It owns all the page's state (state.js) and never touches the page: every
 // change goes through `update`, which hands the state to the `render` callback it was given.
+//
+// Its interface, as the page uses it:
+// - commands, which change the state: start, openFile, importModel, train, togglePause, reset, showDigit,
+//   teach, undoLesson, forgetCorrection, and update for the page's own messages;
+// - queries, which read the model and change nothing: `session.queries` (queries.js);
+// - the state itself, read-only outside: `session.state`.
+// The other methods (guard, read, coreFailed, adopt, run, keepModel, restoreKeptModel, showsProgressOf)
+// are for this folder's own modules, which act for the session: recovery.js, run-handlers.js, compare.js.
 import { isRefusal, messageOf } from '../core.js';
 import { sameOptions } from '../options.js';
 import { importedText, keptAsideText, refusedFileText, taughtText } from '../page-text.js';
@@ -13,18 +21,7 @@ import { ModelQueries } from './queries.js';
 import { recover } from './recovery.js';
 import { runHandlers } from './run-handlers.js';
 import { canTeach, initialState } from './state.js';
-import { TrainingLoop } from './training-loop.js';
-
-/**
- * The pace a visitor can watch: an epoch every 120–300 ms, so that a run of the homework's 10 epochs takes
- * about 3 s and the best settings' 30 about 4 s. In batches a second for the TrainingLoop; Infinity is
- * full speed.
- */
-export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
-  if (pace !== 'watch') return Infinity;
-  const epochMs = Math.min(300, Math.max(120, 4000 / epochs));
-  return (batchesPerEpoch * 1000) / epochMs;
-}
+import { TrainingLoop, batchesPerSecond } from './training-loop.js';
 
 export class Session {
   /** @param {(state: object) => void} render draws the state; called after every change */

@@ -32,6 +32,17 @@ const QUARTER_EVALUATION_GAP_MS = 250;
 const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
 const WHOLE_SET = 1_000_000_000;
 
+/**
+ * The pace a visitor can watch: an epoch every 120–300 ms, so that a run of the homework's 10 epochs takes
+ * about 3 s and the best settings' 30 about 4 s. In batches a second for the TrainingLoop; Infinity is
+ * full speed.
+ */
+export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
+  if (pace !== 'watch') return Infinity;
+  const epochMs = Math.min(300, Math.max(120, 4000 / epochs));
+  return (batchesPerEpoch * 1000) / epochMs;
+}
+
 /** Why a run stopped when its loss overflowed (given to `onError`): the core's advice. */
 export class Divergence extends Error {
   name = 'Divergence';

@@ -2,19 +2,17 @@
 // drawn faint, the accuracies, and the previous run drawn faint until Reset. The y axes zoom to the data, the
 // legend reads the values under the cursor, and the arrow keys move the cursor from point to point.
 import uPlot from 'uplot';
+import { accuracyRange, lossRange, lossTicks } from './chart-scales.js';
 
 // Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; faint ones let some through.
 const BLUE = '#0072B2';
 const ORANGE = '#E69F00';
 const GREY = '#8a8a8a'; // the previous run
 const PURPLE = '#CC79A7'; // the whole-batch softmax, when compared
-const faint = (colour) => `${colour}4d`; // 30 % opaque: the raw, noisy series behind the ones to read
+const faint = (colour) => `${colour}33`; // 20 % opaque: the raw, noisy series behind the ones to read
 
 const DEFAULT_HEIGHT = 160; // px, when the figure sets no --chart-height
 const MIN_WIDTH = 200;
-const SETTLED_EPOCHS = 1; // the y axes fit the data from here on (when the runs are long enough)
-const ACCURACY_STEP = 0.02; // the accuracy axis ends on whole 2 %s
-const MIN_ACCURACY_SPAN = 0.04;
 const NONE = '–'; // a legend value where there is none
 const HOVER_PX = 16; // how near the cursor a sparse series' point must be for the legend to read it
 
@@ -29,13 +27,13 @@ const legendValue = (format) => (u, v) => (v == null ? NONE : format(v));
  */
 const SERIES = {
   loss: ({ previous, compare }) => [
-    { label: 'batch', of: (c) => c.batchLoss, stroke: faint(BLUE), width: 1 },
+    { label: 'mini-batch', of: (c) => c.batchLoss, stroke: faint(BLUE), width: 1 },
     { label: 'smoothed', of: (c) => c.smoothedLoss, stroke: BLUE, width: 2, main: true },
     previous && { label: 'previous run', of: (c) => c.smoothedLoss, previous: true, stroke: GREY, width: 1.5, dash: [6, 4] },
     compare && { label: 'whole-batch softmax', of: (c) => c.twinSmoothedLoss, stroke: PURPLE, width: 2 },
   ],
   accuracy: ({ previous, compare }) => [
-    { label: 'batch', of: (c) => c.batchAccuracy, stroke: faint(ORANGE), width: 1 },
+    { label: 'mini-batch', of: (c) => c.batchAccuracy, stroke: faint(ORANGE), width: 1 },
     { label: 'train', of: (c) => c.trainAccuracy, stroke: ORANGE, width: 1.5, points: 4, stop: true },
     { label: 'test', of: (c) => c.testAccuracy, stroke: BLUE, width: 2, points: 5, main: true, stop: true },
     previous && { label: 'previous run', of: (c) => c.testAccuracy, previous: true, stroke: GREY, width: 1.5, dash: [6, 4], stop: true },
@@ -43,105 +41,20 @@ const SERIES = {
   ],
 };
 
-/**
- * The least and greatest values of `runs` ([x, columns] for each run): of each run, those after `from` epochs,
- * failing that after 0 (so a run just begun is in view), failing that all; null when there are none.
- */
-function settledExtent(runs, from) {
-  let [low, high] = [Infinity, -Infinity];
-  for (const [x, columns] of runs) {
-    for (const after of [from, 0, -Infinity]) {
-      const found = [Infinity, -Infinity];
-      for (const values of columns) {
-        for (let i = 0; i < values.length; i += 1) {
-          if (values[i] === null || !(x[i] > after)) continue;
-          found[0] = Math.min(found[0], values[i]);
-          found[1] = Math.max(found[1], values[i]);
-        }
-      }
-      if (found[0] > found[1]) continue;
-      [low, high] = [Math.min(low, found[0]), Math.max(high, found[1])];
-      break;
-    }
-  }
-  return low <= high ? [low, high] : null;
-}
-
-/** Where the y axes fit the data from: after the first epoch, or a quarter of a run shorter than four. */
-function settledFrom(curves) {
-  return Math.min(SETTLED_EPOCHS, Math.max(curves.epochs, curves.previous?.epochs ?? 0) / 4);
-}
-
-/** `value` rounded down (`round` Math.floor) or up (Math.ceil) to a half step of its leading digit. */
-function roundLog(value, round) {
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  return Number(((round((value / magnitude) * 2) / 2) * magnitude).toPrecision(3));
-}
-
-/** The accuracy axis: the data after the first epoch, padded, on whole 2 %s, at most 100 %. */
-function accuracyRange(curves) {
-  const { previous } = curves;
-  const own = [curves.testAccuracy, curves.trainAccuracy, ...(curves.compare ? [curves.twinTest] : [])];
-  const runs = [[curves.x, own], ...(previous ? [[previous.x, [previous.testAccuracy]]] : [])];
-  const extent = settledExtent(runs, settledFrom(curves));
-  if (!extent) return [0, 1];
-  const [low, high] = extent;
-  const pad = Math.max(0.01, (high - low) / 10);
-  const step = (v, round) => Math.round(round(v / ACCURACY_STEP) * ACCURACY_STEP * 1000) / 1000;
-  const max = Math.min(1, step(high + pad, Math.ceil));
-  return [Math.max(0, Math.min(step(low - pad, Math.floor), max - MIN_ACCURACY_SPAN)), max];
-}
-
-/**
- * The loss axis (log scale): the smoothed losses after the first epoch, widened by the raw losses' usual
- * spread about them, so that the faint raw series mostly fits too.
- */
-function lossRange(curves) {
-  const { previous } = curves;
-  const from = settledFrom(curves);
-  const own = [curves.smoothedLoss, ...(curves.compare ? [curves.twinSmoothedLoss] : [])];
-  const runs = [[curves.x, own], ...(previous ? [[previous.x, [previous.smoothedLoss]]] : [])];
-  const extent = settledExtent(runs, from);
-  if (!extent) return [0.1, 10];
-  let squares = 0;
-  let count = 0;
-  curves.x.forEach((x, i) => {
-    const [raw, smooth] = [curves.batchLoss[i], curves.smoothedLoss[i]];
-    if (!(x > from) || raw === null || smooth === null) return;
-    squares += Math.log(raw / smooth) ** 2;
-    count += 1;
-  });
-  const spread = Math.min(3, Math.max(1.15, Math.exp(1.5 * Math.sqrt(squares / Math.max(count, 1)))));
-  return [roundLog(extent[0] / spread, Math.floor), roundLog(extent[1] * spread, Math.ceil)];
-}
-
-/** A few round values between `min` and `max` for the log-scale loss axis (uPlot labels only powers of ten). */
-function lossTicks(u, axis, min, max) {
-  const ticks = [];
-  for (let power = Math.floor(Math.log10(min)); power <= Math.ceil(Math.log10(max)); power += 1) {
-    for (const leading of [1, 1.5, 2, 3, 5, 7]) {
-      const tick = Number((leading * 10 ** power).toPrecision(2));
-      if (tick >= min && tick <= max) ticks.push(tick);
-    }
-  }
-  const every = Math.ceil(ticks.length / 5);
-  return ticks.filter((tick, i) => i % every === 0);
-}
-
 /** What differs between the two charts: the y scale and axis, and how the legend writes values. */
 const KINDS = {
   loss: {
     scale: { distr: 3 },
     range: [0.1, 10], // until there is data
     text: lossText,
-    axis: { splits: lossTicks, filter: (u, splits) => splits, values: (u, splits) => splits.map(String) },
+    axis: { space: 24, splits: lossTicks, filter: (u, splits) => splits, values: (u, splits) => splits.map(String) },
   },
   accuracy: {
     scale: {},
     range: [0, 1],
     text: percentText,
-    // Ticks on whole percents (the axis is at least MIN_ACCURACY_SPAN tall).
-    axis: { incrs: [0.01, 0.02, 0.05, 0.1, 0.2], values: (u, splits) => splits.map((v) => `${Math.round(v * 100)} %`) },
+    // Ticks on whole percents (chart-scales.js makes the axis at least 4 % tall).
+    axis: { space: 24, incrs: [0.01, 0.02, 0.05, 0.1, 0.2], values: (u, splits) => splits.map((v) => `${Math.round(v * 100)} %`) },
   },
 };
 
