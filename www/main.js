@@ -120,7 +120,7 @@ function showTestImage(index, label) {
   const pixels = queries.testImage(index);
   if (!pixels) return;
   digit.showTestImage(pixels, `Test image ${index}, labelled ${label}. Draw on the pad to go back.`);
-  $('draw-panel').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  bringIntoView($('draw-panel'));
 }
 
 /** Calls `action` with the form's options; when a field is invalid, says which in `errorKey` of the state instead. */

@@ -87,8 +87,12 @@ export function taughtText(lesson, label) {
 /** A digit's score (logit) from its evidence: the pixels' contributions add up, then the bias. */
 export const scoreOf = (contributions, bias) => contributions.reduce((sum, c) => sum + c, 0) + bias;
 
-/** How many times as likely: a ratio of probabilities in words a visitor reads at a glance. */
-const times = (ratio) => (ratio < 10 ? ratio.toFixed(1) : ratio < 1e4 ? String(Math.round(ratio)) : compact(ratio));
+/** How much likelier `top` is than `other` (`ratio` of their probabilities), in words read at a glance. */
+function likelier(top, other, ratio) {
+  if (ratio < 1.1) return `${top} and ${other} are about as likely`; // "1.0 times as likely" reads as a slip
+  const times = ratio < 10 ? ratio.toFixed(1) : ratio < 1e4 ? String(Math.round(ratio)) : compact(ratio);
+  return `${top} is ${times} times as likely`;
+}
 
 /**
  * The sentence under the evidence pictures (`evidence` is the core's): what they show, and the two scores,
@@ -100,7 +104,7 @@ export function whyText({ predicted, runnerUp, forPredicted, forRunnerUp, predic
   return (
     `Each pixel's ink times the digit's weight there: orange pixels add to the score for ${predicted}, blue ` +
     `ones take away. ${predicted} scores ${top.toFixed(1)} and ${runnerUp} scores ${next.toFixed(1)} (the ` +
-    `pixels plus each digit's bias), so ${predicted} is ${times(Math.exp(top - next))} times as likely.`
+    `pixels plus each digit's bias), so ${likelier(predicted, runnerUp, Math.exp(top - next))}.`
   );
 }
 

@@ -70,7 +70,9 @@ export class PageRenderer {
     if (refresh) {
       training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
       const { testAccuracy, trainAccuracy, samplesPerSecond } = state;
-      training.showFigures({ testAccuracy, trainAccuracy, loss: state.progress?.loss, samplesPerSecond });
+      // The loss as the chart's main line draws it: smoothed, not the last mini-batch's alone.
+      const loss = state.curves.smoothedLoss.findLast((value) => value !== null) ?? undefined;
+      training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond });
       charts.show(state.curves);
     }
     if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);

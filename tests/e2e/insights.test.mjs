@@ -68,7 +68,7 @@ test('the confusion matrix adds up and the gallery lists only real mistakes', as
   const right = matrix.reduce((sum, row, i) => sum + row[i], 0);
   assert.equal(total, 2000);
   assert.ok(Math.abs(right / total - (await number(page, '#stat-test-accuracy'))) < 1e-6, 'the diagonal is the accuracy');
-  assert.match(await page.textContent('#results-summary'), new RegExp(`^${total - right} of 2000 test digits are misread`));
+  assert.match(await page.textContent('#results-summary'), new RegExp(`^${(total - right).toLocaleString('en')} of 2,000 test digits are misread`));
 
   const mistakes = await page.$$eval('#mistakes .mistake', (items) => items.map((b) => ({ ...b.dataset })));
   assert.equal(mistakes.length, 24);

@@ -12,6 +12,7 @@ import {
   progressText,
   refusedFileText,
   taughtText,
+  whyText,
 } from '../../www/page-text.js';
 
 /** An error as the core throws it: `name` says which kind of refusal. */
@@ -87,4 +88,10 @@ test('a loaded model is described by the settings its file holds, when it holds 
       '88.0 % on this test set. Draw a digit, or Train to start over.',
   );
   assert.match(importedText('numpy.npz', undefined, 0.5), /^Loaded numpy\.npz: 50\.0 % on this test set\./);
+});
+
+test('why this digit says "about as likely" rather than "1.0 times as likely"', () => {
+  const evidence = (top, next) => ({ predicted: 7, runnerUp: 9, forPredicted: [top], forRunnerUp: [next], predictedBias: 0, runnerUpBias: 0 });
+  assert.match(whyText(evidence(1.05, 1)), /so 7 and 9 are about as likely\.$/);
+  assert.match(whyText(evidence(3, 1)), /so 7 is 7\.4 times as likely\.$/);
 });

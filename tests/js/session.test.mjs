@@ -189,7 +189,8 @@ test('compare mode makes its second trainer in slices, then trains both on the s
   const { session: s } = await session();
   globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16);
   globalThis.cancelAnimationFrame ??= (id) => clearTimeout(id);
-  await s.train({ ...options, epochs: 1 }, { compare: true });
+  // Long enough to be still running when looked at: it is paused below.
+  await s.train({ ...options, epochs: 1000 }, { compare: true });
   assert.equal(s.state.phase, 'loading', 'no Train or Reset while the second trainer is read');
   for (let waited = 0; s.state.phase === 'loading' && waited < 10_000; waited += 5) {
     await new Promise((resolve) => setTimeout(resolve, 5));

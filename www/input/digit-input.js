@@ -28,6 +28,7 @@ export class DigitInput {
   /** Shows `pixels` (a test image, described by `source`) in place of the drawing, which is cleared. */
   showTestImage(pixels, source) {
     this.pad.clear(false);
+    this.pad.showPicture(pixels);
     this.onChange({ pixels, source, fromPad: false, drawing: false });
   }
 

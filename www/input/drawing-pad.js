@@ -21,6 +21,7 @@ export class DrawingPad {
     this.context = canvas.getContext('2d', { willReadFrequently: true });
     this.onChange = onChange;
     this.strokes = []; // points in 0..1 pad coordinates, kept to redraw at any resolution
+    this.picture = null; // an image shown in place of a drawing (a test digit), until drawing starts
     this.pointer = null;
     // Sized once the page is laid out (the observer's first call), not here: reading the size now would lay
     // out the whole page before its first paint, in the same task as the page's script.
@@ -45,6 +46,7 @@ export class DrawingPad {
   clear(notify = true) {
     this.pointer = null; // a stroke lost midway (no pointerup came) ends here too
     this.strokes = [];
+    this.picture = null;
     this.repaint();
     if (notify) this.onChange();
   }
@@ -62,10 +64,25 @@ export class DrawingPad {
     this.repaint();
   }
 
+  /** Shows a square grey image (`pixels` in 0..1, row by row) on the pad in place of a drawing. */
+  showPicture(pixels) {
+    const side = Math.round(Math.sqrt(pixels.length));
+    const small = Object.assign(document.createElement('canvas'), { width: side, height: side });
+    const image = new ImageData(side, side);
+    pixels.forEach((value, i) => {
+      const grey = Math.round(value * 255);
+      image.data.set([grey, grey, grey, 255], i * 4);
+    });
+    small.getContext('2d').putImageData(image, 0, 0);
+    this.picture = small;
+    this.repaint();
+  }
+
   repaint() {
     const { context, canvas } = this;
     context.fillStyle = PAPER;
     context.fillRect(0, 0, canvas.width, canvas.height);
+    if (this.picture) context.drawImage(this.picture, 0, 0, canvas.width, canvas.height);
     for (const stroke of this.strokes) {
       this.segment(stroke[0], stroke[0]);
       for (let i = 1; i < stroke.length; i += 1) this.segment(stroke[i - 1], stroke[i]);
@@ -100,6 +117,10 @@ export class DrawingPad {
       this.canvas.setPointerCapture(event.pointerId);
     } catch {
       // the pointer is gone already: the stroke still draws while its events reach the pad
+    }
+    if (this.picture) {
+      this.picture = null; // drawing goes back to the pad's own digit
+      this.repaint();
     }
     const start = this.point(event);
     this.strokes.push([start]);

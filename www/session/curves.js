@@ -100,10 +100,13 @@ export class Curves {
   }
 
   /** Adds a scoring of the test set (and the twin's, when comparing) at the batch it was made after. */
-  addEvaluation({ atBatch, testAccuracy }, twin = null) {
+  addEvaluation({ atBatch, testAccuracy, trainAccuracy }, twin = null) {
     if (atBatch >= this.x.length) return;
     if (twin) this.twinTest[atBatch] = twin.testAccuracy;
     this.testAccuracy[atBatch] = testAccuracy;
+    // The final scoring covers the whole training set: its accuracy ends the training curve, so the curve
+    // ends where the figure beside it says.
+    if (Number.isFinite(trainAccuracy)) this.trainAccuracy[atBatch] = trainAccuracy;
     this.evaluations += 1;
     this.revision += 1;
   }

@@ -55,10 +55,21 @@ export function canTeach(state) {
   return idle && isTrained(state) && drawn && digit.pixels.length === info?.features;
 }
 
-/** Why the charts are empty for a model that was not trained here, or '' when they need no word. */
+/**
+ * A word on the charts: why they are empty for a model not trained here, or why the homework's bug makes
+ * its loss grow; '' when they need none.
+ */
 export function curvesNote(state) {
-  if (!state.imported || state.curves.x.length > 1) return '';
-  return state.origin === 'file'
+  const { imported, curves, origin, options } = state;
+  if (curves.x.length > 1) {
+    if (options?.softmax !== 'batch' || curves.compare) return '';
+    return (
+      "With the homework's bug the loss grows while the accuracy stalls: each image's probabilities are " +
+      'divided by a sum over the whole mini-batch, so they no longer add up to one.'
+    );
+  }
+  if (!imported) return '';
+  return origin === 'file'
     ? 'No curves: this model was loaded from a file. Train to draw them.'
     : 'No curves were kept with this model. Train to draw them.';
 }

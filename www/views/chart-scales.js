@@ -56,15 +56,16 @@ export function accuracyRange(curves) {
 }
 
 /**
- * The loss axis (log scale): the smoothed losses after the first epoch, widened by the raw losses' usual
- * spread about them, so that the faint raw series mostly fits too.
+ * The loss axis (log scale): the smoothed losses from the start (on a log scale the untrained model's loss
+ * costs little room, and a curve that comes in from above the chart looks broken), widened by the raw
+ * losses' usual spread about them after the first epoch, so that the faint raw series mostly fits too.
  */
 export function lossRange(curves) {
   const { previous } = curves;
   const from = settledFrom(curves);
   const own = [curves.smoothedLoss, ...(curves.compare ? [curves.twinSmoothedLoss] : [])];
   const runs = [[curves.x, own], ...(previous ? [[previous.x, [previous.smoothedLoss]]] : [])];
-  const extent = settledExtent(runs, from);
+  const extent = settledExtent(runs, -1);
   if (!extent) return [0.1, 10];
   let squares = 0;
   let count = 0;

@@ -155,7 +155,7 @@ class Chart {
       legend: { live: true },
       // A series with no point at the cursor reads its nearest one, if within HOVER_PX (else a dash).
       cursor: { drag: { x: false, y: false }, hover: { skip: [null, undefined], prox: HOVER_PX } },
-      axes: [{ label: 'epoch', labelSize: 16, size: 30 }, { size: 46, ...kind.axis }],
+      axes: [{ label: 'epoch', labelSize: 16, size: 30 }, { size: 56, ...kind.axis }], // room for "100 %"
       series: [{ label: 'epoch', value: legendValue((v) => v.toFixed(1)) }, ...this.series.map((s) => uplotSeries(s, kind.text))],
       hooks: { setLegend: [(u) => this.holdLegend(u)] },
     };

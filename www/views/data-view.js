@@ -28,7 +28,7 @@ export class DataView {
         column.title = `${count} training images of ${digit}`;
         const bar = document.createElement('span');
         bar.className = 'count-bar';
-        bar.style.height = `${Math.round((count / most) * 100)}%`;
+        bar.style.setProperty('--share', (count / most).toFixed(3));
         const label = document.createElement('span');
         label.className = 'count-label';
         label.textContent = String(digit);

@@ -40,7 +40,7 @@ export class TestResultsView {
     this.showMatrix(counts);
     const shown = mistakes.slice(0, GALLERY_SIZE);
     this.elements.summary.textContent =
-      `${mistakes.length} of ${labels.length} test digits are misread` +
+      `${mistakes.length.toLocaleString('en')} of ${labels.length.toLocaleString('en')} test digits are misread` +
       (shown.length ? `; the first ${shown.length} are below. Choose one to see what the model thinks.` : '.');
     this.elements.gallery.replaceChildren(
       ...shown.map((index) => this.mistake(index, labels[index], predictions[index], imageOf, imageShape)),

@@ -53,7 +53,7 @@ export class TrainingView {
     const shown = (value, format) => (value === undefined || !Number.isFinite(value) ? '—' : format(value));
     setFigure(figures.testAccuracy, shown(testAccuracy, percent), testAccuracy);
     setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);
-    setFigure(figures.loss, shown(loss, (v) => v.toFixed(3)), loss);
+    setFigure(figures.loss, shown(loss, (v) => v.toPrecision(3)), loss);
     const speed = samplesPerSecond || undefined;
     setFigure(figures.speed, shown(speed, compact), speed); // images a second, as its label says
   }
