@@ -106,7 +106,10 @@ const views = {
     (index, label) => showTestImage(index, label),
   ),
 };
-const renderer = new PageRenderer(views, queries, { weights: $('weights-panel'), results: $('results-panel') });
+// The pictures themselves, not their cards: a card whose heading alone peeks in at the bottom of the screen
+// (the weights', on a desktop) is not worth redrawing while training.
+const pictures = { weights: $('templates'), results: document.querySelector('#results-panel .results-row') };
+const renderer = new PageRenderer(views, queries, pictures);
 
 const digit = new DigitInput(
   $('pad'),

@@ -28,7 +28,7 @@ export class PageRenderer {
    *   training runs)
    * @param {object} model the session's queries (session/queries.js): what is drawn from the model
    *   (predictions, evidence, the input as the model reads it, weights, test results)
-   * @param {object} panels the `weights` and `results` panels (elements)
+   * @param {object} panels where the `weights` and the `results` are drawn (elements)
    */
   constructor(views, model, panels) {
     this.views = views;
