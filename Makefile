@@ -5,7 +5,7 @@ WASM := target/wasm32-unknown-unknown/release/mnist_logreg.wasm
 PORT ?= 5173
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web bench data fixtures audit
+.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web test-engines bench data fixtures audit
 
 setup:
 	@bash scripts/setup.sh
@@ -31,7 +31,7 @@ build: wasm
 	./node_modules/.bin/vite build --logLevel warn
 
 ## Every check and test, from a fresh machine.
-test: setup-browser lint test-native test-wasm test-web
+test: setup-browser lint test-native test-wasm test-web test-engines
 
 lint:
 	cargo fmt --check
@@ -41,12 +41,20 @@ lint:
 test-native:
 	cargo test
 
+## The wasm tests in headless Chromium, then in headless Firefox (wasm-bindgen-test-runner picks the driver it is given).
 test-wasm:
+	@echo "wasm tests in Chromium"
 	cargo test --target wasm32-unknown-unknown --test web
+	@echo "wasm tests in Firefox"
+	env -u CHROMEDRIVER GECKODRIVER="$$(command -v geckodriver)" cargo test --target wasm32-unknown-unknown --test web
 
 ## The JS API from Node, and the built page (dist/, served from a sub-path) in headless Chromium.
 test-web: build
 	node --test tests/js/ tests/e2e/
+
+## The page's main paths in Firefox and WebKit through WebDriver (ENGINES=firefox or ENGINES=webkit: one alone).
+test-engines: build
+	node --test tests/engines/
 
 ## Regenerate the bundled data set and the test fixtures (needs numpy; the results are committed).
 data: setup

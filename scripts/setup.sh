@@ -30,11 +30,28 @@ if [ "$have" != "$wanted" ]; then
   cargo install wasm-bindgen-cli --version "$wanted"
 fi
 
-# Debian's Chromium and ChromeDriver run the browser tests headless; nothing downloads its own browser.
-if $with_browser && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
-  say "installing Debian's chromium and chromium-driver for the headless browser tests"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+# The browsers the tests run in, from Debian; nothing downloads a browser of its own. Chromium and its
+# ChromeDriver (headless); Firefox ESR (headless, driven by geckodriver, below); WebKitGTK's MiniBrowser and
+# WebKitWebDriver (Safari's engine), which has no headless mode and runs under Xvfb.
+if $with_browser; then
+  wanted=()
+  [ -x /usr/bin/chromium ] || wanted+=(chromium)
+  [ -x /usr/bin/chromedriver ] || wanted+=(chromium-driver)
+  [ -x /usr/bin/firefox-esr ] || wanted+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || wanted+=(webkit2gtk-driver)
+  [ -x /usr/bin/xvfb-run ] || wanted+=(xvfb xauth)
+  if [ ${#wanted[@]} -gt 0 ]; then
+    say "installing Debian's ${wanted[*]} for the browser tests"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
+  fi
+fi
+
+# geckodriver, Firefox's WebDriver, from crates.io (Debian has none): the page's tests and the wasm tests.
+geckodriver_wanted=0.37.1
+if $with_browser && [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')" != "$geckodriver_wanted" ]; then
+  say "installing geckodriver $geckodriver_wanted (drives Firefox in the tests); takes a few minutes"
+  cargo install geckodriver --version "$geckodriver_wanted"
 fi
 
 # Front-end packages (Vite, uPlot, playwright-core, the mnist digits) exactly as package-lock.json says.

@@ -9,6 +9,7 @@ import { loadCore, messageOf } from './core.js';
 import { download } from './dom/download.js';
 import { afterFirstPaint } from './dom/first-paint.js';
 import { whenSeen } from './dom/in-view.js';
+import { ensureValidLanguage } from './dom/language.js';
 import { installHooks, markUsable } from './hooks.js';
 import { DigitInput } from './input/digit-input.js';
 import { acceptDrops, pickFiles } from './input/files.js';
@@ -70,7 +71,10 @@ const views = {
     () =>
       afterFirstPaint()
         .then(() => Promise.race([whenSeen($('charts-panel')), firstClick($('train-button'), $('train-now-button'))]))
-        .then(() => import('./views/charts.js'))
+        .then(() => {
+          ensureValidLanguage();
+          return import('./views/charts.js');
+        })
         .then(({ LearningCharts }) => () => new LearningCharts($('loss-chart'), $('accuracy-chart'))),
     ['show'],
     (error) => session.update({ trainError: `The learning curves could not be shown: ${messageOf(error)}` }),

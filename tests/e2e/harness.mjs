@@ -34,7 +34,9 @@ export async function serveStatic(dir = join(ROOT, 'dist')) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => new Promise((r) => server.close(r)) };
+  // Closing drops the browsers' kept-alive connections too, so the site is gone at once (offline tests).
+  const close = () => new Promise((resolve) => server.close(resolve) && server.closeAllConnections());
+  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close };
 }
 
 export const CHROMIUM_ARGS = [
