@@ -5,10 +5,13 @@ WASM := target/wasm32-unknown-unknown/release/mnist_logreg.wasm
 PORT ?= 5173
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup setup-browser wasm serve build test lint test-native test-wasm test-web test-engines bench data fixtures audit
+.PHONY: setup setup-chromium setup-browser wasm serve build test lint test-native test-wasm test-web test-engines bench data fixtures audit
 
 setup:
 	@bash scripts/setup.sh
+
+setup-chromium:
+	@bash scripts/setup.sh --chromium
 
 setup-browser:
 	@bash scripts/setup.sh --browser
@@ -26,9 +29,11 @@ wasm: setup
 serve: wasm
 	./node_modules/.bin/vite --host 127.0.0.1 --port $(PORT) --strictPort
 
-## The static site in dist/, relocatable to any sub-path.
-build: wasm
+## The static site in dist/, relocatable to any sub-path; then its link preview picture, taken in Chromium.
+## SITE_URL=https://… makes the preview's URLs absolute (the Pages workflow passes the Pages address).
+build: setup-chromium wasm
 	./node_modules/.bin/vite build --logLevel warn
+	node scripts/make_preview.mjs
 
 ## Every check and test, from a fresh machine.
 test: setup-browser lint test-native test-wasm test-web test-engines

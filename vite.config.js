@@ -23,12 +23,43 @@ const contentSecurityPolicy = {
     html.replace('<meta charset="utf-8" />', `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
 };
 
+// A link that previews itself where it is pasted (chats, social posts): Open Graph and Twitter card tags with
+// the page's title and description and a 1200×630 picture of the page (dist/preview.png, made after the
+// build by scripts/make_preview.mjs). Their URLs are absolute when the build is told where the site will be
+// served (SITE_URL, e.g. https://user.github.io/repository/), as most link previews need; relative otherwise.
+const INDEX_HTML = readFileSync(new URL('./index.html', import.meta.url), 'utf8');
+const PAGE_DESCRIPTION = INDEX_HTML.match(/<meta name="description" content="([^"]+)"/)[1];
+const PAGE_TITLE = INDEX_HTML.match(/<title>([^<]+)<\/title>/)[1];
+const SITE_URL = process.env.SITE_URL ? process.env.SITE_URL.replace(/\/?$/, '/') : '';
+const PREVIEW_ALT =
+  'The page: the presets and Train, the loss and accuracy curves of a finished run, and a drawn 7 read as a 7.';
+const linkPreview = {
+  name: 'link-preview',
+  apply: 'build',
+  transformIndexHtml: (html) => {
+    const tags = [
+      ['property', 'og:type', 'website'],
+      ['property', 'og:title', PAGE_TITLE],
+      ['property', 'og:description', PAGE_DESCRIPTION],
+      ...(SITE_URL ? [['property', 'og:url', SITE_URL]] : []),
+      ['property', 'og:image', `${SITE_URL}preview.png`],
+      ['property', 'og:image:width', '1200'],
+      ['property', 'og:image:height', '630'],
+      ['property', 'og:image:alt', PREVIEW_ALT],
+      ['name', 'twitter:card', 'summary_large_image'],
+      ['name', 'twitter:title', PAGE_TITLE],
+      ['name', 'twitter:description', PAGE_DESCRIPTION],
+      ['name', 'twitter:image', `${SITE_URL}preview.png`],
+      ['name', 'twitter:image:alt', PREVIEW_ALT],
+    ];
+    const meta = tags.map(([kind, name, content]) => `    <meta ${kind}="${name}" content="${content}" />`).join('\n');
+    return html.replace('</title>', `</title>\n${meta}`);
+  },
+};
+
 // Offline and installable: a Workbox service worker (dist/sw.js) precaches every built file under its hash,
 // and a web app manifest lets a phone add the page to its home screen. www/offline.js registers the worker
 // from a module, as the CSP wants (the plugin's inline registration script would be blocked).
-const PAGE_DESCRIPTION = readFileSync(new URL('./index.html', import.meta.url), 'utf8').match(
-  /<meta name="description" content="([^"]+)"/,
-)[1];
 const offlineApp = VitePWA({
   injectRegister: false,
   includeManifestIcons: false, // already matched by globPatterns; listing them twice is noise
@@ -65,7 +96,7 @@ const offlineApp = VitePWA({
 // A relative base makes dist/ work from any sub-path of any static host.
 export default defineConfig({
   base: './',
-  plugins: [contentSecurityPolicy, offlineApp],
+  plugins: [contentSecurityPolicy, linkPreview, offlineApp],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

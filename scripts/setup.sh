@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: installs only what is missing, says what and why.
-# `setup.sh` prepares building and serving; `setup.sh --browser` also the headless browser the tests use.
+# `setup.sh` prepares serving; `setup.sh --chromium` also building (the link preview is a picture Chromium
+# takes of the built page); `setup.sh --browser` also the tests, in Chromium, Firefox and WebKit.
 set -euo pipefail
+with_chromium=false
 with_browser=false
-[ "${1:-}" = "--browser" ] && with_browser=true
+case "${1:-}" in
+  --chromium) with_chromium=true ;;
+  --browser) with_chromium=true with_browser=true ;;
+esac
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
@@ -33,18 +38,20 @@ fi
 # The browsers the tests run in, from Debian; nothing downloads a browser of its own. Chromium and its
 # ChromeDriver (headless); Firefox ESR (headless, driven by geckodriver, below); WebKitGTK's MiniBrowser and
 # WebKitWebDriver (Safari's engine), which has no headless mode and runs under Xvfb.
-if $with_browser; then
-  wanted=()
+wanted=()
+if $with_chromium; then
   [ -x /usr/bin/chromium ] || wanted+=(chromium)
+fi
+if $with_browser; then
   [ -x /usr/bin/chromedriver ] || wanted+=(chromium-driver)
   [ -x /usr/bin/firefox-esr ] || wanted+=(firefox-esr)
   [ -x /usr/bin/WebKitWebDriver ] || wanted+=(webkit2gtk-driver)
   [ -x /usr/bin/xvfb-run ] || wanted+=(xvfb xauth)
-  if [ ${#wanted[@]} -gt 0 ]; then
-    say "installing Debian's ${wanted[*]} for the browser tests"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
-  fi
+fi
+if [ ${#wanted[@]} -gt 0 ]; then
+  say "installing Debian's ${wanted[*]} (headless browsers: the link preview and the tests)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
 fi
 
 # geckodriver, Firefox's WebDriver, from crates.io (Debian has none): the page's tests and the wasm tests.

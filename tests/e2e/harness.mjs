@@ -1,43 +1,17 @@
 // Shared test harness: serves dist/ under a sub-path (as a static host would) and opens Debian's Chromium.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
-import { CONTENT_TYPES, SUB_PATH } from '../../scripts/static-site.mjs';
+import { SUB_PATH, serveDirectory } from '../../scripts/static-site.mjs';
 
 const require = createRequire(import.meta.url);
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export { SUB_PATH };
 
-/** Serves `dir` at `SUB_PATH` on a free localhost port; resolves to { url, close }. */
-export async function serveStatic(dir = join(ROOT, 'dist')) {
-  const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    if (!path.startsWith(SUB_PATH)) {
-      response.writeHead(404).end('outside the site');
-      return;
-    }
-    const file = normalize(join(dir, path.slice(SUB_PATH.length) || 'index.html'));
-    if (!file.startsWith(dir)) {
-      response.writeHead(403).end();
-      return;
-    }
-    try {
-      const body = await readFile(file.endsWith('/') ? join(file, 'index.html') : file);
-      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      response.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  // Closing drops the browsers' kept-alive connections too, so the site is gone at once (offline tests).
-  const close = () => new Promise((resolve) => server.close(resolve) && server.closeAllConnections());
-  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close };
-}
+/** Serves `dir` (dist/ unless given) at `SUB_PATH` on a free localhost port; resolves to { url, close }. */
+export const serveStatic = (dir = join(ROOT, 'dist')) => serveDirectory(dir);
 
 export const CHROMIUM_ARGS = [
   '--headless=new',

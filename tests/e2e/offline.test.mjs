@@ -13,6 +13,7 @@ const shared = siteAndBrowser();
 const DIST = join(ROOT, 'dist');
 const ONE = line([0.5, 0.15], [0.5, 0.85]);
 const WORKER_FILES = /^(sw\.js|workbox-[\w-]+\.js)$/; // the worker itself, which the browser keeps up to date
+const LINK_PREVIEW = 'preview.png'; // made after the build, for the sites a link is pasted into: not the page's
 
 /** Every file under `dir`, as paths relative to it with forward slashes. */
 async function filesUnder(dir) {
@@ -56,7 +57,7 @@ const pngSize = (png) => `${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`;
 
 test('the worker precaches every built file: hashed assets by name, the rest by revision', async () => {
   const list = await precacheList(DIST);
-  const files = (await filesUnder(DIST)).filter((f) => !WORKER_FILES.test(f));
+  const files = (await filesUnder(DIST)).filter((f) => !WORKER_FILES.test(f) && f !== LINK_PREVIEW);
   assert.deepEqual(list.map((e) => e.url).sort(), files.sort(), 'precached: exactly the built files');
   for (const { url, revision } of list) {
     assert.ok(!url.startsWith('/'), `${url} is relative to the worker, so any sub-path works`);

@@ -16,6 +16,24 @@ test('the built page has a strict Content-Security-Policy and no inline script',
   assert.doesNotMatch(html, /\son[a-z]+=/, 'no inline event handlers');
 });
 
+test('the built page previews itself: Open Graph and Twitter card tags, and a 1200×630 picture of the page', async () => {
+  const html = await readFile(join(ROOT, 'dist', 'index.html'), 'utf8');
+  const meta = (key) => html.match(new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`))?.[1];
+  assert.equal(meta('og:title'), 'Softmax regression on MNIST, in your browser');
+  assert.match(meta('og:description'), /^Train softmax regression on real MNIST digits/);
+  assert.equal(meta('twitter:card'), 'summary_large_image');
+  assert.match(meta('og:image:alt'), /drawn 7/);
+  const image = meta('og:image');
+  assert.equal(meta('twitter:image'), image);
+  // Relative unless the build was told where the site is served (SITE_URL): then absolute, under it.
+  const site = process.env.SITE_URL;
+  assert.equal(image, site ? `${site.replace(/\/?$/, '/')}preview.png` : 'preview.png');
+  const png = await readFile(join(ROOT, 'dist', 'preview.png'));
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1200, 630]);
+  assert.deepEqual([meta('og:image:width'), meta('og:image:height')], ['1200', '630']);
+});
+
 test('the page loads clean, shows the bundled data and trains to the homework accuracy', async () => {
   const page = await openPage(shared.browser, shared.site.url);
   assert.match(await page.textContent('#data-summary'), /8,000 training and 2,000 test images of 28×28/);
