@@ -140,10 +140,12 @@ function withOptions(errorKey, action) {
 
 function wireControls() {
   $('clear-button').addEventListener('click', () => digit.clear());
-  $('train-button').addEventListener('click', () => {
-    withOptions('trainError', (options) => session.train(options, { compare: settings.compare, pace: settings.pace }));
-    bringIntoView($('charts-panel'));
-  });
+  $('train-button').addEventListener('click', () =>
+    withOptions('trainError', (options) => {
+      session.train(options, { compare: settings.compare, pace: settings.pace });
+      bringIntoView($('charts-panel'));
+    }),
+  );
   $('pause-button').addEventListener('click', () => session.togglePause());
   $('reset-button').addEventListener('click', () => withOptions('trainError', (options) => session.reset(options)));
   $('reset-confirm-button').addEventListener('click', () =>
@@ -169,7 +171,7 @@ function wireControls() {
   acceptDrops($('drop-zone'), openFile, showDataError);
   pickFiles(
     $('model-input'),
-    (file) => session.importModel(file.bytes, file.name, 'trainError'),
+    (file) => session.importModel(file.bytes, file.name, { errorKey: 'trainError' }),
     (message) => session.update({ trainError: message }),
   );
   return linkSettingsToUrl(settings, $('copy-link-button'), (text) => session.update({ notice: text }));

@@ -26,13 +26,13 @@ export class PageRenderer {
    * @param {object} views `training`, `data`, `charts`, `prediction`, `why` (the evidence), `teach`,
    *   `corrections` (the visitor's drawings), `weights`, `results`, and `settings` (the form, locked while
    *   training runs)
-   * @param {object} model the session's queries (session/queries.js): what is drawn from the model
+   * @param {object} queries the session's queries (session/queries.js): what is drawn from the model
    *   (predictions, evidence, the input as the model reads it, weights, test results)
    * @param {object} panels where the `weights` and the `results` are drawn (elements)
    */
-  constructor(views, model, panels) {
+  constructor(views, queries, panels) {
     this.views = views;
-    this.model = model;
+    this.queries = queries;
     this.panels = panels;
     this.state = null;
     this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
@@ -117,7 +117,7 @@ export class PageRenderer {
       why.show(null, false);
       return;
     }
-    const probabilities = pixels && this.model.predict(pixels);
+    const probabilities = pixels && this.queries.predict(pixels);
     prediction.show({
       pixels: pixels && this.modelInput(pixels, deskews),
       straightened: deskews,
@@ -127,20 +127,20 @@ export class PageRenderer {
       drawing: digit.drawing,
       offerTraining: Boolean(pixels) && !trained && state.phase === 'ready',
     });
-    const explain = trained && probabilities ? () => this.model.evidence(pixels) : null;
+    const explain = trained && probabilities ? () => this.queries.evidence(pixels) : null;
     why.show(explain, trained, info?.imageShape);
   }
 
   /** `pixels` as the model reads them; straightening is asked of the core once per drawing. */
   modelInput(pixels, deskews) {
     if (!deskews) return pixels;
-    if (this.seen.pixels !== pixels) this.seen = { pixels, input: this.model.modelInput(pixels) ?? pixels };
+    if (this.seen.pixels !== pixels) this.seen = { pixels, input: this.queries.modelInput(pixels) ?? pixels };
     return this.seen.input;
   }
 
   drawWeights(state) {
     if (!state.trainer || this.drawn.weights === state.revision) return;
-    const weights = this.model.weights();
+    const weights = this.queries.weights();
     if (!weights) return;
     this.drawn.weights = state.revision;
     this.views.weights.show(weights, state.info.imageShape);
@@ -154,8 +154,8 @@ export class PageRenderer {
       this.views.results.clear();
       return;
     }
-    const results = this.model.testResults();
-    const imageOf = (index) => this.model.testImage(index);
+    const results = this.queries.testResults();
+    const imageOf = (index) => this.queries.testImage(index);
     if (results) this.views.results.show(results.predictions, results.labels, imageOf, state.info.imageShape);
   }
 }

@@ -82,7 +82,7 @@ export class Session {
   /** A file picked or dropped as data: a saved model is loaded as a model, anything else as a data set. */
   async openFile(file, options) {
     const kind = this.guard(() => this.core.fileKind(file.bytes));
-    if (kind === 'model') this.importModel(file.bytes, file.name, 'dataError');
+    if (kind === 'model') this.importModel(file.bytes, file.name, { errorKey: 'dataError' });
     else if (kind !== undefined) await this.useData(file, options);
   }
 
@@ -178,10 +178,11 @@ export class Session {
   /**
    * Loads a model file (from `exportNpz`) into the current run; false when it is refused, which leaves
    * everything as it was and says why in `errorKey` ('dataError' or 'trainError'; none to stay quiet).
-   * The run takes the settings the file says it was made with, so the form and the address show them;
-   * `curves`, the learning curves of the run that made it, when they were kept with it.
+   * The run takes the settings the file says it was made with, so the form and the address show them.
+   * `origin` says where the model comes from ('file', or 'kept' from last visit); `curves` are the learning
+   * curves of the run that made it, when they were kept with it.
    */
-  importModel(bytes, name, errorKey, curves = null) {
+  importModel(bytes, name, { errorKey = '', origin = 'file', curves = null } = {}) {
     let saved;
     try {
       saved = this.read((trainer) => trainer.importNpz(bytes)); // checks the whole file before it replaces the model
@@ -198,7 +199,7 @@ export class Session {
       ...(errorKey && { [errorKey]: '' }),
       ...(curves && { curves }),
       imported: true,
-      origin: errorKey ? 'file' : 'kept',
+      origin,
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,
       trainAccuracy: evaluation.trainAccuracy,
@@ -221,7 +222,8 @@ export class Session {
       return;
     }
     const curves = Curves.fromJSON(kept.curves);
-    if (!this.importModel(kept.npz, 'the model you trained last time', undefined, curves)) forgetModel();
+    const restored = this.importModel(kept.npz, 'the model you trained last time', { origin: 'kept', curves });
+    if (!restored) forgetModel();
   }
 
   /**
