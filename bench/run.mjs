@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, atFullSpeed, launchBrowser, serveStatic, setting } from '../tests/e2e/harness.mjs';
+import { SLOWDOWNS, slowPhone, slowPhoneTable } from './slow-phones.mjs';
 import { median, percentile } from './stats.js';
 
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -268,4 +269,23 @@ async function main() {
   console.log(markdown);
 }
 
-await (process.argv.includes('--page') ? pageOnly() : main());
+/** `node bench/run.mjs --phones`: only the slow-phone table (bench/slow-phones.mjs). */
+async function phonesOnly() {
+  const site = await serveStatic(ROOT.replace(/\/$/, ''));
+  const browser = await launchBrowser();
+  try {
+    const runs = [];
+    for (const slowdown of SLOWDOWNS) {
+      log(`the page on a phone, CPU ${slowdown}× slower`);
+      runs.push(await slowPhone(browser, `${site.url}dist/index.html`, slowdown));
+    }
+    console.log(slowPhoneTable(runs));
+    return runs;
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
+const modes = { '--page': pageOnly, '--phones': phonesOnly };
+await (modes[process.argv.find((arg) => arg in modes)] ?? main)();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
 const { initSync, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
-const { TrainingLoop, batchesPerSecond } = await import(new URL('www/session/training-loop.js', root));
+const { TrainingLoop, batchesPerSecond, chunkDeadline } = await import(new URL('www/session/training-loop.js', root));
 const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
 
 before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
@@ -179,6 +179,21 @@ test('the watchable pace: the homework in about 3 s, the best settings in about 
   assert.ok(Math.abs(seconds(125, 30) - 4) < 1e-9);
   assert.ok(Math.abs(seconds(31, 1000) - 120) < 1e-9, 'an epoch every 120 ms at the fastest');
   assert.equal(batchesPerSecond('full', 31, 10), Infinity);
+});
+
+test('the loop trains its floor however much a frame costs: 60 % of the time, at most 60 ms a frame', () => {
+  const frame = { started: 1000, trainingFrom: 1000, frameDueBy: 1016.7 };
+  // A fast device: a frame costs 2 ms besides training, so frames decide: train until just past the next.
+  assert.equal(chunkDeadline({ ...frame, allowance: 8, renderMs: 2 }), 1017.7);
+  // A slow one: the page's rendering takes 20 ms, more than half a frame, and late frames have cut the
+  // allowance to half a period before the frame is due. Frames alone would leave a 1-ms slice.
+  const slow = { ...frame, allowance: -8.35, renderMs: 20 };
+  const trains = chunkDeadline(slow) - frame.trainingFrom;
+  assert.ok(trains / (trains + slow.renderMs) >= 0.6 - 1e-9, `trains ${trains} ms of every ${trains + slow.renderMs}`);
+  // A later slice of the same frame ends where the floor does, not a floor later.
+  assert.equal(chunkDeadline({ ...slow, started: 1020 }), chunkDeadline(slow));
+  // Never so long that a frame waits more than 60 ms for the training.
+  assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 500 }), 1060);
 });
 
 test('a diverging run stops the loop and reports why', () => {

@@ -9,6 +9,13 @@
 // rendering), chunks stop earlier: the allowance past the due time shrinks with every late frame, down to
 // a margin before it, and grows back slowly while frames keep time.
 //
+// On a slow device the page's own rendering (charts, figures, the browser's paint) can take more than half
+// a frame; cut by late frames alone, chunks would then train a millisecond a frame. So the loop also keeps a
+// floor: it estimates what each frame costs besides training, and trains at least TRAINING_FLOOR of the time
+// (1.5 times that cost each frame), letting frames come less often rather than training starve, never so
+// long that a frame waits more than MAX_TRAINING_PER_FRAME_MS for it. On a fast device the floor is below
+// what frames leave anyway, and nothing changes.
+//
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
 // of what a batch costs.
 //
@@ -30,6 +37,9 @@ const EVERY_EPOCH_RUNS_UP_TO = 60;
 const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
 const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
+const TRAINING_FLOOR = 0.6;
+const MAX_TRAINING_PER_FRAME_MS = 40;
+const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
 const WHOLE_SET = 1_000_000_000;
 
 /**
@@ -41,6 +51,16 @@ export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
   if (pace !== 'watch') return Infinity;
   const epochMs = Math.min(300, Math.max(120, 4000 / epochs));
   return (batchesPerEpoch * 1000) / epochMs;
+}
+
+/**
+ * When a chunk that starts at `started` ends: just past the frame due at `frameDueBy` (or before it, when
+ * the `allowance` is negative), at least a short slice, and at least the training floor: since this frame's
+ * training began (`trainingFrom`), 1.5 times what a frame costs besides training (`renderMs`).
+ */
+export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs }) {
+  const floorMs = Math.min(MAX_TRAINING_PER_FRAME_MS, (renderMs * TRAINING_FLOOR) / (1 - TRAINING_FLOOR));
+  return Math.max(started + SHORT_SLICE_MS, frameDueBy + Math.min(PAST_DUE_MS, allowance), trainingFrom + floorMs);
 }
 
 /** Why a run stopped when its loss overflowed (given to `onError`): the core's advice. */
@@ -75,6 +95,11 @@ export class TrainingLoop {
     // short slices go on until the frame comes or this allowance runs out. Late frames make it smaller,
     // down to half a period before the due time.
     this.allowance = this.period / 2;
+    // What a frame costs besides the loop's own work (rendering, the browser), and the work done by the last
+    // frame: the training floor follows from it.
+    this.renderMs = 0;
+    this.workAtFrame = 0;
+    this.trainingFrom = null; // when the first chunk after the latest frame began
     this.channel = new MessageChannel();
     this.channel.port1.onmessage = () => this.chunk();
     this.msPerSample = 0.001;
@@ -118,9 +143,14 @@ export class TrainingLoop {
   /** Learns the display's period, and from late frames how long past a frame's due time training may go. */
   adapt(now) {
     const interval = now - this.lastFrameAt;
+    const work = this.stats.workMs - this.workAtFrame;
     this.lastFrameAt = now;
+    this.workAtFrame = this.stats.workMs;
     this.frameDueBy = now + this.period;
-    if (interval <= 0 || interval > 100) return; // the first frame, or back from a pause or a hidden tab
+    if (interval <= 0 || interval > 200) return; // the first frame, or back from a pause or a hidden tab
+    const other = Math.max(0, interval - work);
+    this.renderMs = RENDER_FORGETTING * this.renderMs + (1 - RENDER_FORGETTING) * other;
+    if (interval > 100) return; // a frame that long says nothing of the display's period
     this.recentIntervals.push(interval);
     if (this.recentIntervals.length > 60) this.recentIntervals.shift();
     this.period = Math.max(4, Math.min(...this.recentIntervals));
@@ -134,6 +164,7 @@ export class TrainingLoop {
     if (!this.running) return;
     this.stats.frames += 1;
     this.adapt(now);
+    this.trainingFrom = null;
     this.frame = requestAnimationFrame((next) => this.tick(next));
     this.queueChunk();
   }
@@ -154,7 +185,9 @@ export class TrainingLoop {
     if (!this.running) return;
     const started = performance.now();
     this.stats.firstChunkAt ??= started;
-    const deadline = Math.max(started + SHORT_SLICE_MS, this.frameDueBy + Math.min(PAST_DUE_MS, this.allowance));
+    this.trainingFrom ??= started;
+    const { frameDueBy, allowance, trainingFrom, renderMs } = this;
+    const deadline = chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs });
     try {
       if (!this.progress.done) this.train(deadline);
       if (this.finalEvaluation) this.continueFinalEvaluation(deadline);

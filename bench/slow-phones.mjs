@@ -1,0 +1,76 @@
+// The page on slow phones: at 390×844 with touch, its CPU throttled through the DevTools protocol
+// (Emulation.setCPUThrottlingRate) 1×, 4×, 6× and 8×, a visitor's homework run first, then the best
+// preset in the same page, at full speed. For each: the best preset's time and its ratio to the 1× time,
+// the share of it spent training, the frames (median / 95th percentile / longest interval) and long tasks;
+// and the longest task in the second after Train was first pressed.
+//
+//   node bench/run.mjs --phones      this table alone
+
+export const SLOWDOWNS = [1, 4, 6, 8];
+
+/** Runs the page at `url` (dist/) slowed `slowdown` times; resolves to the best preset's figures. */
+export async function slowPhone(browser, url, slowdown) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.frameTimes = [];
+    window.longTasks = [];
+    const record = (now) => {
+      window.frameTimes.push(now);
+      requestAnimationFrame(record);
+    };
+    requestAnimationFrame(record);
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+  await page.goto(`${url}?pace=full`);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+  const firstPress = await page.evaluate(() => performance.now());
+  await page.tap('#train-button');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 300_000 });
+  const firstLongest = await page.evaluate(
+    (from) => Math.max(0, ...window.longTasks.filter((t) => t.start >= from && t.start < from + 1000).map((t) => t.duration)),
+    firstPress,
+  );
+  await page.check('input[name="preset"][value="best"]');
+  const started = await page.evaluate(() => {
+    const at = performance.now();
+    document.querySelector('#train-button').click();
+    return at;
+  });
+  await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 600_000, polling: 200 });
+  const result = await page.evaluate((from) => {
+    const done = performance.now();
+    const frames = window.frameTimes.filter((t) => t >= from && t <= done);
+    const intervals = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
+    const at = (q) => intervals[Math.min(intervals.length - 1, Math.floor(q * intervals.length))] ?? 0;
+    const { stats } = window.trainingLoop;
+    return {
+      seconds: (stats.trainedAt - from) / 1000,
+      trainShare: stats.trainMs / (stats.trainedAt - stats.firstChunkAt), // of the run, once its data are straightened
+      frames: { median: at(0.5), p95: at(0.95), max: intervals.at(-1) ?? 0 },
+      longTasks: window.longTasks.filter((t) => t.start >= from && t.start <= done).length,
+    };
+  }, started);
+  await context.close();
+  return { slowdown, firstLongestTaskMs: firstLongest, ...result };
+}
+
+/** The markdown table of `runs` (one per slowdown, the first at 1×). */
+export function slowPhoneTable(runs) {
+  const base = runs[0].seconds;
+  const rows = runs.map(
+    (r) =>
+      `| ${r.slowdown}× | ${r.seconds.toFixed(2)} s | ${(r.seconds / base).toFixed(1)}× (${(r.seconds / (base * r.slowdown)).toFixed(2)} of linear) | ` +
+      `${Math.round(r.trainShare * 100)} % | ${r.frames.median.toFixed(1)} / ${r.frames.p95.toFixed(1)} / ${r.frames.max.toFixed(1)} ms | ` +
+      `${r.longTasks} | ${Math.round(r.firstLongestTaskMs)} ms |`,
+  );
+  return [
+    '| CPU | best preset after a homework run | time ÷ 1× (÷ linear) | training share | frames: median / p95 / max | long tasks | longest task, first Train |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
