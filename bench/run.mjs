@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, atFullSpeed, launchBrowser, serveStatic, setting } from '../tests/e2e/harness.mjs';
-import { SLOWDOWNS, slowPhone, slowPhoneTable } from './slow-phones.mjs';
+import { SLOWDOWNS, recordFramesAndLongTasks, slowPhone, slowPhoneTable } from './slow-phones.mjs';
 import { median, percentile } from './stats.js';
 
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -66,23 +66,14 @@ async function pageLoop(browser, url) {
   log('the page, training with its requestAnimationFrame loop');
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  await page.addInitScript(recordFramesAndLongTasks);
   await page.addInitScript(() => {
-    window.frameTimes = [];
-    window.longTasks = [];
-    const record = (now) => {
-      window.frameTimes.push(now);
-      requestAnimationFrame(record);
-    };
-    requestAnimationFrame(record);
     // When training ends, as the page sees it (not when the test harness hears of it).
     window.stateChanges = [];
     new MutationObserver(() => window.stateChanges.push({ state: document.body.dataset.state, at: performance.now() })).observe(
       document,
       { subtree: true, attributeFilter: ['data-state'] },
     );
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
   });
   const navigationStarted = Date.now();
   await page.goto(atFullSpeed(url)); // full speed: what the loop can do, not the pace a visitor watches

@@ -8,22 +8,28 @@
 
 export const SLOWDOWNS = [1, 4, 6, 8];
 
+/**
+ * Run in the page before its own scripts (`page.addInitScript`): records every frame's time in
+ * `window.frameTimes` and every long task (> 50 ms) in `window.longTasks`, as { start, duration }.
+ */
+export function recordFramesAndLongTasks() {
+  window.frameTimes = [];
+  window.longTasks = [];
+  const record = (now) => {
+    window.frameTimes.push(now);
+    requestAnimationFrame(record);
+  };
+  requestAnimationFrame(record);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+}
+
 /** Runs the page at `url` (dist/) slowed `slowdown` times; resolves to the best preset's figures. */
 export async function slowPhone(browser, url, slowdown) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
-  await page.addInitScript(() => {
-    window.frameTimes = [];
-    window.longTasks = [];
-    const record = (now) => {
-      window.frameTimes.push(now);
-      requestAnimationFrame(record);
-    };
-    requestAnimationFrame(record);
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await page.addInitScript(recordFramesAndLongTasks);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   await page.goto(`${url}?pace=full`);
