@@ -55,6 +55,18 @@ test('desktop: Train, the curves, the test accuracy and the pad are in view befo
   await assertInView(page, wanted, 'during and after');
   assert.ok((await number(page, '#stat-test-accuracy')) >= 0.86);
   assert.equal(await page.evaluate(() => scrollY), 0, 'nothing scrolled');
+
+  // Values on hover and from the keyboard: the legend reads the points under the cursor.
+  const accuracyChart = await page.locator('#accuracy-chart .u-over').boundingBox();
+  await page.mouse.move(accuracyChart.x + accuracyChart.width * 0.5, accuracyChart.y + accuracyChart.height / 2);
+  await page.waitForFunction(() => /epoch:? ?[45]\.\d/.test(document.querySelector('#accuracy-chart .u-legend').textContent));
+  await page.mouse.move(0, 0);
+  await page.focus('#accuracy-chart');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  const read = await page.textContent('#accuracy-chart [aria-live]');
+  // Home is the untrained model (epoch 0.0); the next stop is the first scoring after it.
+  assert.match(read, /^epoch (0\.[1-9]|1\.0), .*test \d+\.\d %$/, `the arrow keys read the next scoring: ${read}`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
