@@ -271,8 +271,7 @@ export class Session {
    * alongside on the same batches. The last run's curves stay beside the new ones, faint, until Reset.
    */
   async train(options, { compare = false, pace = 'full' } = {}) {
-    const { curves } = this.state;
-    const previous = curves.x.length > 1 ? curves : curves.previous;
+    const previous = this.state.curves; // the new run's Curves keep what is worth drawing of it
     if (!(await this.straightenFor(options))) return;
     if (!this.freshRun(options)) return;
     const start = (twin) => this.run(options, twin, pace, previous);
@@ -282,7 +281,8 @@ export class Session {
 
   /**
    * Starts the run's training loop at `pace`; `twin`, when given, trains the other softmax on the same
-   * batches; `previous`, the last run's curves, drawn beside.
+   * batches; `previous`, the curves in use before it, whose run (or, if it never trained, the one before)
+   * is drawn beside.
    */
   run(options, twin, pace, previous) {
     const { trainer } = this.state;

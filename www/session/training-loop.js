@@ -19,8 +19,8 @@
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
 // of what a batch costs.
 //
-// A paced run (`batchesPerSecond`, for watching the curves form) trains no faster than a given number of batches a
-// second: each chunk runs the batches due by then, ending at epoch ends, and the next frame starts the next.
+// A paced run (`batchesPerSecond`, for watching the curves form) trains no faster than a given number of
+// batches a second: each chunk runs the batches due by then, ending at epoch ends; the next frame brings more.
 //
 // The test set is scored before training and at epoch ends: every epoch for the first epochs of short runs
 // (whose points the chart shows apart), then at most five times a second (with the bundled data an epoch
@@ -72,8 +72,8 @@ export class TrainingLoop {
   /**
    * @param {object} trainer a wasm `Trainer`
    * @param {object} handlers `onBatches(report, samplesPerSecond, twinReport)` with the trainer's step
-   *   report and the images learnt a second of the wall clock, `onEvaluation(result, twinResult)`, `onFinish()`, `onError(error)` with what the trainer
-   *   threw or a `Divergence`
+   *   report and the images learnt a second of the wall clock, `onEvaluation(result, twinResult)`,
+   *   `onFinish()`, `onError(error)` with what the trainer threw or a `Divergence`
    * @param {object|null} twin a second `Trainer` with the same data, seed and batch size (so the same
    *   batches) stepped alongside, for comparison; its results go to the handlers too
    * @param {number} batchesPerSecond at most this many batches a second (Infinity: as fast as it can)
