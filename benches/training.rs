@@ -39,13 +39,13 @@ fn benches(c: &mut Criterion) {
     group.bench_function("evaluate_test_set_2000", |b| {
         b.iter(|| {
             let mut pending = trainer.start_evaluation(false);
-            pending.advance(trainer.data(), usize::MAX)
+            trainer.evaluate_some(&mut pending, usize::MAX)
         })
     });
 
     group.throughput(Throughput::Elements(1));
     let pixels = data.test.pixels(0);
-    group.bench_function("predict_one", |b| b.iter(|| trainer.model().predict(&pixels)));
+    group.bench_function("predict_one", |b| b.iter(|| trainer.reader().predict(&pixels)));
     group.finish();
 }
 

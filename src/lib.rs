@@ -1,10 +1,11 @@
 //! Multinomial logistic regression (softmax regression) on MNIST.
 //!
-//! The modules follow the data: [`data`] loads and validates an `.npz` into sparse rows → [`model`] is the
-//! maths (softmax, loss, gradient, the SIMD-friendly kernels) → [`train`] runs resumable mini-batch SGD,
-//! scores it and saves it → [`digit`] turns a drawing into an MNIST-style digit. [`error`] holds every
-//! refusal. The WebAssembly facade [`web`] is the only module that knows about wasm-bindgen; it also
-//! compiles natively, so it is unit-tested like the rest.
+//! The modules follow the data, each using only those before it: [`data`] loads and validates an `.npz`
+//! into sparse rows → [`model`] is the maths (softmax, loss, gradient, the SIMD-friendly kernels) →
+//! [`digit`] is MNIST's own image preparation (a drawing made an MNIST-style digit; deskewing) → [`train`]
+//! runs resumable mini-batch SGD through a [`train::Reader`] (a model and how it reads images), teaches,
+//! scores and saves. [`error`] holds every refusal. The WebAssembly facade [`web`] is the only module that
+//! knows about wasm-bindgen; it also compiles natively, so it is unit-tested like the rest.
 
 /// `FromStr`, `Display` and serde's traits for an enum of unit variants, each written as one name in
 /// options, flags and messages: `named_variants!(Kind, { Variant => "name", ... })`.
@@ -61,4 +62,4 @@ pub use data::{load_npz, Dataset};
 pub use digit::preprocess_digit;
 pub use error::{ConfigError, DrawingError, Error, FileError, InputError, Result};
 pub use model::{Model, SoftmaxMode};
-pub use train::{Evaluation, Progress, Schedule, TrainConfig, Trainer};
+pub use train::{Evaluation, Progress, Reader, Reading, Schedule, TrainConfig, Trainer};

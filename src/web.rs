@@ -6,6 +6,7 @@
 //! (`FileError`, `ConfigError`, `DrawingError`, `InputError`). What needs no `JsValue` compiles natively too
 //! and is unit-tested there; the conversions live in `#[cfg(target_family = "wasm")]` blocks.
 
+use crate::data::digit_label;
 use crate::digit;
 use crate::error::{Error, InputError};
 use crate::train::saved::{export_npz, import_npz, FileKind, SavedModel};
@@ -40,6 +41,12 @@ impl WebTrainer {
         &self.inner
     }
 
+    /// A second, untrained run with `config` on the same data set and corrections, for compare mode: nothing
+    /// is read or straightened again.
+    pub fn twin(&self, config: TrainConfig) -> Result<WebTrainer, Error> {
+        Ok(WebTrainer { inner: self.inner.twin(config)?, pending: None })
+    }
+
     /// Starts over on the same data with `config` (an untrained model); refused settings keep the run.
     pub fn restart_with(&mut self, config: TrainConfig) -> Result<(), Error> {
         self.inner.restart(config)?;
@@ -70,7 +77,7 @@ impl WebTrainer {
     /// evaluation once every sample is scored, after which the next call takes a new snapshot.
     pub fn evaluate_slice(&mut self, max_samples: usize, include_train: bool) -> Option<Evaluation> {
         let pending = self.pending.get_or_insert_with(|| self.inner.start_evaluation(include_train));
-        let evaluation = pending.advance(self.inner.model_data(), max_samples);
+        let evaluation = self.inner.evaluate_some(pending, max_samples);
         if evaluation.is_some() {
             self.pending = None;
         }
@@ -79,10 +86,8 @@ impl WebTrainer {
 
     /// Teaches the model that `pixels` is the digit `label` (a JS number, so checked to be a whole 0–9).
     pub fn teach_digit(&mut self, pixels: &[f32], label: f64) -> Result<Lesson, Error> {
-        if !(label.fract() == 0.0 && (0.0..=9.0).contains(&label)) {
-            return Err(InputError::Label(label.to_string()).into());
-        }
-        Ok(self.inner.teach(pixels, label as u8)?)
+        let digit = digit_label(label).ok_or_else(|| InputError::Label(label.to_string()))?;
+        Ok(self.inner.teach(pixels, digit)?)
     }
 
     /// Replaces the model by one saved with `exportNpz` (a fresh run with those weights, nothing trained);
@@ -91,7 +96,7 @@ impl WebTrainer {
         let saved = import_npz(bytes, self.inner.data().features)?;
         // The corrections first: the run that begins with the model trains on them.
         self.inner.set_corrections(saved.corrections.clone())?;
-        self.inner.restart_with_model(saved.model.clone(), saved.config)?;
+        self.inner.restart_from(saved.reader.clone(), saved.config)?;
         self.pending = None;
         Ok(saved)
     }
@@ -102,12 +107,12 @@ impl WebTrainer {
 impl WebTrainer {
     /// Probabilities of the 10 digits for one image (D pixels in 0..1): a `Float32Array(10)`.
     pub fn predict(&self, pixels: &[f32]) -> Result<Vec<f32>, Error> {
-        Ok(self.inner.model().predict(pixels)?.to_vec())
+        Ok(self.inner.reader().predict(pixels)?.to_vec())
     }
 
     /// The weights `A` as a `Float32Array`, K×(D+1) row-major, the first column being the bias.
     pub fn weights(&self) -> Vec<f32> {
-        self.inner.model().weights().into_raw_vec_and_offset().0
+        self.inner.reader().model().weights().into_raw_vec_and_offset().0
     }
 
     /// The predicted digit of every test sample: a `Uint8Array`.
@@ -131,8 +136,7 @@ impl WebTrainer {
     /// The image as the model reads it (straightened if it deskews): a `Float32Array` of D values.
     #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = modelInput))]
     pub fn model_input(&self, pixels: &[f32]) -> Result<Vec<f32>, Error> {
-        self.inner.model().check_image(pixels)?;
-        Ok(self.inner.model().input(pixels).into_owned())
+        Ok(self.inner.reader().input(pixels)?.into_owned())
     }
 
     /// The digits of the visitor's corrections, oldest first: a `Uint8Array`.
@@ -167,7 +171,7 @@ impl WebTrainer {
     /// (`np.load(f)["A"]`).
     #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = exportNpz))]
     pub fn export_npz(&self, test_accuracy: Option<f32>) -> Vec<u8> {
-        export_npz(self.inner.model(), self.inner.config(), test_accuracy, self.inner.corrections())
+        export_npz(self.inner.reader(), self.inner.config(), test_accuracy, self.inner.corrections())
     }
 }
 
@@ -259,6 +263,13 @@ pub(crate) mod js {
             self.restart_with(config_from_js(options)?)
         }
 
+        /// A second, untrained run on the same data set and corrections with `options`, for compare mode:
+        /// nothing is read or straightened again. Throws a `ConfigError` on refused options.
+        #[wasm_bindgen(js_name = twin)]
+        pub fn twin_with_options(&self, options: JsValue) -> Result<WebTrainer, Error> {
+            self.twin(config_from_js(options)?)
+        }
+
         /// The settings of this run, every field filled in.
         pub fn config(&self) -> JsValue {
             to_js(self.inner.config())
@@ -327,7 +338,7 @@ pub(crate) mod js {
         /// predictedBias, runnerUpBias, probabilities }`, the two `for…` arrays holding each pixel's
         /// contribution `A[c, i] · x[i]` to that digit's score (on the image as the model reads it).
         pub fn evidence(&self, pixels: &[f32]) -> Result<JsValue, Error> {
-            Ok(to_js(&self.inner.model().evidence(pixels)?))
+            Ok(to_js(&self.inner.reader().evidence(pixels)?))
         }
 
         /// What was loaded: sizes, image shape, class counts and any notices (e.g. rescaling).

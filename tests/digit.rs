@@ -1,8 +1,10 @@
 //! Drawings become digits in MNIST's form: cropped, scaled to a 20-px box, centred by mass in 28×28.
 
+mod common;
+
 use mnist_logreg::digit::{preprocess_digit, BOX, SIDE};
 use mnist_logreg::DrawingError;
-use mnist_logreg::{load_npz, TrainConfig, Trainer};
+use mnist_logreg::{TrainConfig, Trainer};
 
 #[derive(Clone, Copy)]
 enum Style {
@@ -121,8 +123,7 @@ fn a_buffer_that_does_not_match_its_size_is_refused() {
 
 /// A trainer run to the end on the bundled data with `config`.
 fn trained(config: TrainConfig) -> Trainer {
-    let data = load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap();
-    let mut trainer = Trainer::new(data, config).unwrap();
+    let mut trainer = Trainer::new(common::bundled(), config).unwrap();
     trainer.step(usize::MAX);
     trainer
 }
@@ -149,7 +150,7 @@ fn mnist_digits_drawn_large_and_off_centre_come_back_as_mnist() {
             preprocess_digit(&canvas(width, height, Style::DarkOnLight, ink), width, height).unwrap().unwrap();
         total_diff += redrawn.iter().zip(&pixels).map(|(a, b)| (a - b).abs()).sum::<f32>() / (SIDE * SIDE) as f32;
         let label = test.labels[index] as usize;
-        let guess = |p: &[f32]| trainer.model().classify(p).unwrap();
+        let guess = |p: &[f32]| trainer.reader().classify(p).unwrap();
         right_original += usize::from(guess(&pixels) == label);
         right_redrawn += usize::from(guess(&redrawn) == label);
     }
@@ -168,7 +169,7 @@ fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
     let trainer = trained(TrainConfig::best());
     let test = &trainer.data().test;
     let samples = 400;
-    let guess = |p: &[f32]| trainer.model().classify(p).unwrap();
+    let guess = |p: &[f32]| trainer.reader().classify(p).unwrap();
     let accuracy_with = |brush_fraction: f32| {
         let canvas = 280;
         let scale = 0.7 * canvas as f32 / 20.0; // the digit's 20-pixel box spans 70 % of the pad
@@ -193,7 +194,7 @@ fn digits_redrawn_with_the_pads_brush_are_read_nearly_as_well_as_mnists_own() {
     };
     let mnist =
         (0..samples).filter(|&i| guess(&test.pixels(i)) == test.labels[i] as usize).count() as f32 / samples as f32;
-    let pad = accuracy_with(1.0 / 12.0); // the pad's brush (www/drawing-pad.js)
+    let pad = accuracy_with(1.0 / 12.0); // the pad's brush (www/input/drawing-pad.js)
     let thin = accuracy_with(1.0 / 24.0);
     assert!(pad >= mnist - 0.06, "drawn {pad} vs MNIST's own {mnist}");
     assert!(pad >= thin + 0.02, "stroke thickness matters: 1/12 gives {pad}, 1/24 gives {thin}");

@@ -1,7 +1,7 @@
 //! Saved models: numpy's files load, ours round-trip, bad ones are refused with a reason.
 
 use mnist_logreg::train::saved::{export_npz, import_npz};
-use mnist_logreg::{load_npz, FileError, Schedule, SoftmaxMode, TrainConfig, Trainer};
+use mnist_logreg::{load_npz, FileError, Reader, Reading, Schedule, SoftmaxMode, TrainConfig, Trainer};
 use ndarray::{Array0, Array2};
 use ndarray_npy::{NpzReader, NpzWriter};
 use std::io::Cursor;
@@ -20,7 +20,7 @@ fn trained() -> Trainer {
 #[test]
 fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
     let trainer = trained();
-    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875), &[]);
+    let bytes = export_npz(trainer.reader(), trainer.config(), Some(0.875), &[]);
     let mut npz = NpzReader::new(Cursor::new(bytes)).unwrap();
     let mut names = npz.names().unwrap();
     names.sort();
@@ -42,7 +42,7 @@ fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
         ]
     );
     let weights: Array2<f32> = npz.by_name("A").unwrap();
-    assert_eq!(weights, trainer.model().weights());
+    assert_eq!(weights, trainer.reader().model().weights());
     let epochs: Array0<i64> = npz.by_name("epochs").unwrap();
     let learning_rate: Array0<f64> = npz.by_name("learning_rate").unwrap();
     assert_eq!((epochs.into_scalar(), learning_rate.into_scalar() as f32), (2, 0.1));
@@ -51,19 +51,19 @@ fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
 #[test]
 fn an_exported_model_comes_back_identical() {
     let trainer = trained();
-    let bytes = export_npz(trainer.model(), trainer.config(), Some(0.875), &[]);
+    let bytes = export_npz(trainer.reader(), trainer.config(), Some(0.875), &[]);
     let saved = import_npz(&bytes, 784).unwrap();
-    assert_eq!(saved.model, *trainer.model());
+    assert_eq!(saved.reader, *trainer.reader());
     assert_eq!(saved.config, Some(*trainer.config()));
     assert_eq!(saved.test_accuracy, Some(0.875));
     let pixels = trainer.data().test.pixels(3);
-    assert_eq!(saved.model.predict(&pixels), trainer.model().predict(&pixels));
+    assert_eq!(saved.reader.predict(&pixels), trainer.reader().predict(&pixels));
 }
 
 #[test]
 fn a_model_written_by_numpy_loads() {
     let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
-    let weights = saved.model.weights();
+    let weights = saved.reader.model().weights();
     for (k, j) in [(0, 0), (3, 100), (9, 784)] {
         let expected = ((k * 7 + j * 3) % 11) as f64 / 10.0 - 0.5;
         assert!((f64::from(weights[[k, j]]) - expected).abs() < 1e-6, "A[{k}, {j}]");
@@ -101,8 +101,8 @@ fn every_setting_survives_the_round_trip() {
     for (name, value) in defaults.as_object().unwrap() {
         assert_ne!(&changed[name], value, "{name} is set away from its default");
     }
-    let model = trained().model().clone();
-    let saved = import_npz(&export_npz(&model.deskewing(Some(28)), &config, None, &[]), 784).unwrap();
+    let reader = Reader::new(trained().reader().model().clone(), Reading::Straightened { side: 28 });
+    let saved = import_npz(&export_npz(&reader, &config, None, &[]), 784).unwrap();
     assert_eq!(saved.config, Some(config));
     assert_eq!(saved.test_accuracy, None);
 }
@@ -120,10 +120,10 @@ fn test_predictions_agree_with_the_evaluation() {
 fn a_loaded_model_keeps_its_own_settings_when_saved_again() {
     let mut trainer = trained();
     let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
-    trainer.restart_with_model(saved.model.clone(), saved.config).unwrap();
-    assert_eq!(trainer.model(), &saved.model);
+    trainer.restart_from(saved.reader.clone(), saved.config).unwrap();
+    assert_eq!(trainer.reader(), &saved.reader);
     assert_eq!(Some(*trainer.config()), saved.config, "the file's settings, not the run's");
-    let again = import_npz(&export_npz(trainer.model(), trainer.config(), None, &[]), 784).unwrap();
+    let again = import_npz(&export_npz(trainer.reader(), trainer.config(), None, &[]), 784).unwrap();
     assert_eq!(again.config, saved.config);
     assert_eq!(trainer.progress().total_batches, 0, "a loaded model starts a fresh run");
 }
@@ -136,7 +136,7 @@ fn corrections_and_the_deskew_flag_travel_with_the_model() {
     let (first, second) = (trainer.test_image(0).unwrap(), trainer.test_image(1).unwrap());
     trainer.teach(&first, 3).unwrap();
     trainer.teach(&second, 8).unwrap();
-    let bytes = export_npz(trainer.model(), trainer.config(), None, trainer.corrections());
+    let bytes = export_npz(trainer.reader(), trainer.config(), None, trainer.corrections());
     let mut npz = NpzReader::new(Cursor::new(bytes.clone())).unwrap();
     let taught_x: Array2<u8> = npz.by_name("taught_x").unwrap();
     let taught_y: ndarray::Array1<u8> = npz.by_name("taught_y").unwrap();
@@ -144,8 +144,8 @@ fn corrections_and_the_deskew_flag_travel_with_the_model() {
     assert_eq!(npz.by_name::<ndarray::OwnedRepr<u8>, ndarray::Ix0>("deskew").unwrap().into_scalar(), 1);
 
     let saved = import_npz(&bytes, 784).unwrap();
-    assert!(saved.model.deskews() && saved.config.unwrap().deskew);
-    assert_eq!(saved.model, *trainer.model());
+    assert!(saved.reader.reading().straightens() && saved.config.unwrap().deskew);
+    assert_eq!(saved.reader, *trainer.reader());
     let labels: Vec<u8> = saved.corrections.iter().map(|c| c.label).collect();
     assert_eq!(labels, [3, 8]);
     let worst = saved.corrections[0].pixels.iter().zip(&first).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
@@ -155,7 +155,7 @@ fn corrections_and_the_deskew_flag_travel_with_the_model() {
 #[test]
 fn files_without_the_new_arrays_load_as_before_and_bad_corrections_are_refused() {
     let saved = import_npz(&fixture("model_from_numpy.npz"), 784).unwrap();
-    assert!(!saved.model.deskews() && saved.corrections.is_empty());
+    assert!(!saved.reader.reading().straightens() && saved.corrections.is_empty());
     assert!(!saved.config.unwrap().deskew);
 
     /// A model file for 2×2 images (or 5 pixels) holding `A` and the arrays `add` writes.
@@ -171,7 +171,7 @@ fn files_without_the_new_arrays_load_as_before_and_bad_corrections_are_refused()
         "5 pixels are no square"
     );
     let deskewing = model_file(4, |npz| npz.add_array("deskew", &ndarray::arr0(1u8)).unwrap());
-    assert!(import_npz(&deskewing, 4).unwrap().model.deskews(), "2×2 images are");
+    assert!(import_npz(&deskewing, 4).unwrap().reader.reading().straightens(), "2×2 images are");
 
     let with = |x: Array2<u8>, y: Vec<u8>| {
         import_npz(

@@ -1,13 +1,12 @@
 //! The trainer against the numpy seed code, and its accuracy on the bundled real digits.
 
-use mnist_logreg::{load_npz, ConfigError, Dataset, InputError, Schedule, SoftmaxMode, TrainConfig, Trainer};
+mod common;
+
+use common::bundled;
+use mnist_logreg::{ConfigError, Dataset, InputError, Schedule, SoftmaxMode, TrainConfig, Trainer};
 use ndarray::{Array1, Array2, Ix1};
 use ndarray_npy::NpzReader;
 use std::fs::File;
-
-fn bundled() -> Dataset {
-    load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap()
-}
 
 struct Fixture {
     data: Dataset,
@@ -60,7 +59,7 @@ fn check_parity(mode: &str) {
     for (step, (got, want)) in losses.iter().zip(expected_losses.iter()).enumerate() {
         assert!((got - want).abs() <= 1e-4 * want.abs().max(1.0), "{mode} step {step}: loss {got} vs numpy {want}");
     }
-    let weights = trainer.model().weights();
+    let weights = trainer.reader().model().weights();
     assert_eq!(weights.dim(), expected_weights.dim());
     let worst = weights.iter().zip(expected_weights.iter()).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
     assert!(worst <= 1e-4, "{mode}: weights differ from numpy by up to {worst}");
@@ -94,7 +93,7 @@ fn step_is_resumable_and_drops_the_partial_batch() {
     // Chunking does not change the result: the same seed in one go gives the same weights.
     let mut whole = Trainer::new(data, config).unwrap();
     whole.step(usize::MAX);
-    assert_eq!(whole.model().weights(), chunked.model().weights());
+    assert_eq!(whole.reader().model().weights(), chunked.reader().model().weights());
 }
 
 #[test]
@@ -103,7 +102,7 @@ fn the_seed_shuffles_differently_per_seed() {
     let run = |seed| {
         let mut t = Trainer::new(data.clone(), TrainConfig { epochs: 1, seed, ..TrainConfig::default() }).unwrap();
         t.step(3);
-        t.model().weights()
+        t.reader().model().weights()
     };
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
@@ -205,7 +204,7 @@ fn predictions_are_distributions_and_mostly_right_after_training() {
     trainer.step(usize::MAX);
     let mut right = 0;
     for index in 0..100 {
-        let probs = trainer.model().predict(&trainer.test_image(index).unwrap()).unwrap();
+        let probs = trainer.reader().predict(&trainer.test_image(index).unwrap()).unwrap();
         assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         let guess = probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
         right += usize::from(guess == trainer.data().test.labels[index] as usize);
@@ -223,7 +222,7 @@ fn evaluation_in_slices_equals_evaluation_in_one_go() {
     trainer.step(5); // training goes on; the snapshot does not move
     let mut calls = 1;
     let sliced = loop {
-        match pending.advance(trainer.data(), 777) {
+        match trainer.evaluate_some(&mut pending, 777) {
             Some(evaluation) => break evaluation,
             None => calls += 1,
         }
@@ -242,8 +241,8 @@ fn a_test_only_evaluation_skips_the_training_set() {
     trainer.step(10);
     let whole = trainer.evaluate();
     let mut pending = trainer.start_evaluation(false);
-    assert!(pending.advance(trainer.data(), 1999).is_none());
-    let test_only = pending.advance(trainer.data(), 1).expect("2000 test samples are all it scores");
+    assert!(trainer.evaluate_some(&mut pending, 1999).is_none());
+    let test_only = trainer.evaluate_some(&mut pending, 1).expect("2000 test samples are all it scores");
     assert!(test_only.train_accuracy.is_nan());
     assert_eq!((test_only.test_accuracy, test_only.test_loss), (whole.test_accuracy, whole.test_loss));
 }
@@ -252,19 +251,19 @@ fn a_test_only_evaluation_skips_the_training_set() {
 fn restart_starts_over_on_the_same_data_and_refuses_bad_settings() {
     let mut trainer = Trainer::new(bundled(), TrainConfig { epochs: 1, ..TrainConfig::default() }).unwrap();
     trainer.step(usize::MAX);
-    let trained = trainer.model().weights();
+    let trained = trainer.reader().model().weights();
     let refused = trainer.restart(TrainConfig { batch_size: 0, ..TrainConfig::default() });
     assert!(refused.is_err());
-    assert_eq!(trainer.model().weights(), trained, "a refused restart keeps the run");
+    assert_eq!(trainer.reader().model().weights(), trained, "a refused restart keeps the run");
     trainer.restart(TrainConfig { epochs: 2, batch_size: 100, ..TrainConfig::default() }).unwrap();
     assert_eq!(trainer.progress().total_batches, 0);
-    assert!(trainer.model().weights().iter().all(|&w| w == 0.0));
+    assert!(trainer.reader().model().weights().iter().all(|&w| w == 0.0));
     assert_eq!((trainer.batches_per_epoch(), trainer.data().train.len()), (80, 8000));
     let mut fresh =
         Trainer::new(bundled(), TrainConfig { epochs: 2, batch_size: 100, ..TrainConfig::default() }).unwrap();
     trainer.step(usize::MAX);
     fresh.step(usize::MAX);
-    assert_eq!(trainer.model().weights(), fresh.model().weights(), "a restart is a fresh run");
+    assert_eq!(trainer.reader().model().weights(), fresh.reader().model().weights(), "a restart is a fresh run");
 }
 
 #[test]
@@ -273,10 +272,10 @@ fn an_overflowing_learning_rate_stops_training_and_keeps_the_last_finite_model()
     let mut trainer = Trainer::new(bundled(), config).unwrap();
     let progress = trainer.step(usize::MAX);
     assert!(progress.diverged && !progress.done, "{progress:?}");
-    assert!(trainer.model().weights().iter().all(|w| w.is_finite()), "the kept model is finite");
+    assert!(trainer.reader().model().weights().iter().all(|w| w.is_finite()), "the kept model is finite");
     let message = trainer.divergence_message().unwrap();
     assert!(message.contains("smaller learning rate") && message.contains("3"), "{message}");
-    let probabilities = trainer.model().predict(&trainer.test_image(0).unwrap()).unwrap();
+    let probabilities = trainer.reader().predict(&trainer.test_image(0).unwrap()).unwrap();
     assert!(probabilities.iter().all(|p| p.is_finite()), "the kept model still predicts");
     let again = trainer.step(10);
     assert_eq!(again.total_batches, progress.total_batches, "no batch runs after divergence");
@@ -294,7 +293,7 @@ fn the_cosine_schedule_anneals_the_rate_to_zero_and_weight_decay_shrinks_weights
     let norm = |weight_decay| {
         let mut t = Trainer::new(bundled(), TrainConfig { weight_decay, epochs: 2, ..TrainConfig::default() }).unwrap();
         t.step(usize::MAX);
-        t.model().weights().slice(ndarray::s![.., 1..]).iter().map(|w| w * w).sum::<f32>()
+        t.reader().model().weights().slice(ndarray::s![.., 1..]).iter().map(|w| w * w).sum::<f32>()
     };
     assert!(norm(0.1) < 0.8 * norm(0.0), "decay pulls the pixel weights towards zero");
 }

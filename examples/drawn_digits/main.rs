@@ -40,7 +40,7 @@ fn drawn(data: &Dataset, index: usize, size: f32, brush: f32, slant: f32) -> Opt
 /// The share of `drawings` (MNIST form, with their labels) the trainer's model reads right.
 fn accuracy(trainer: &Trainer, drawings: &[(Vec<f32>, u8)]) -> f32 {
     let right =
-        drawings.iter().filter(|(pixels, label)| trainer.model().classify(pixels).unwrap() == usize::from(*label));
+        drawings.iter().filter(|(pixels, label)| trainer.reader().classify(pixels).unwrap() == usize::from(*label));
     right.count() as f32 / drawings.len().max(1) as f32
 }
 
@@ -109,7 +109,7 @@ fn teach_session(pool: std::ops::Range<usize>, held_out: std::ops::Range<usize>)
         if corrected.len() == CORRECTIONS {
             break;
         }
-        if trainer.model().classify(&pixels).unwrap() != usize::from(label) {
+        if trainer.reader().classify(&pixels).unwrap() != usize::from(label) {
             let started = std::time::Instant::now();
             steps.push(trainer.teach(&pixels, label).unwrap().steps);
             teaching += started.elapsed();

@@ -1,7 +1,7 @@
 //! MNIST digits redrawn the way a person draws on the pad: the digit's centre line, traced with a round
 //! brush of one width on a large canvas. Used to measure (and test) how well drawings are read, since a
 //! pen's uniform, thick stroke scaled down is not the same as MNIST's scanned ink. Part of this example
-//! (and included by tests/preprocess.rs), not of the library: nothing else draws digits.
+//! (and included by tests/digit.rs), not of the library: nothing else draws digits.
 
 use mnist_logreg::digit::SIDE;
 

@@ -209,9 +209,14 @@ fn check_labels(header: &ArrayHeader, images: &'static str, samples: usize) -> R
     Ok(())
 }
 
+/// A digit label given as any number (files and JavaScript give doubles): a whole number 0–9, or `None`.
+pub fn digit_label(value: f64) -> Option<u8> {
+    (value.fract() == 0.0 && (0.0..CLASSES as f64).contains(&value)).then_some(value as u8)
+}
+
 /// A data set with every sample's pixels transformed (e.g. deskewed), still sparse, made a few samples at a
 /// time so that no one call does it all: train, then test.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SampleMap {
     train: SparseRows,
     test: SparseRows,

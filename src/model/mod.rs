@@ -13,13 +13,11 @@ mod tests;
 pub use softmax::{argmax, count_correct, softmax_cross_entropy, softmax_rows, SoftmaxMode};
 
 use crate::data::{SparseRow, SparseRows};
-use crate::digit::deskew;
 use crate::error::InputError;
 use crate::CLASSES;
 use kernels::PADDED;
 use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
 use serde::Serialize;
-use std::borrow::Cow;
 
 /// The logits of each sample row (bias included), into a buffer the caller keeps. Rows are given one by one,
 /// so a batch can be read straight from the data set by index.
@@ -49,17 +47,14 @@ pub fn gradient_into<'a>(
     gradient.iter_mut().for_each(|g| *g *= scale);
 }
 
-/// The classifier: K×(D+1) weights, the first column being the bias, and whether it straightens the
-/// images it reads.
+/// The classifier: K×(D+1) weights, the first column being the bias. It reads images as it is given them;
+/// how a trained model prepares them (straightened or not) is the trainer's `Reader`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
     /// Inputs per sample, D+1 with the bias.
     inputs: usize,
     /// Input-major weights: input j's K class weights at `j·PADDED..`, then zero padding.
     blocks: Vec<f32>,
-    /// The side of the square images this model deskews before reading them, if it does: a model trained
-    /// on straightened digits must straighten what it is shown too.
-    deskew_side: Option<usize>,
 }
 
 /// What a linear model adds up to reach its answer for one image: each pixel's contribution `A[c, i]·x[i]`
@@ -83,26 +78,7 @@ pub struct Evidence {
 impl Model {
     /// All-zero weights, as in the seed: every class starts equally likely.
     pub fn zeros(features: usize) -> Model {
-        Model { inputs: features + 1, blocks: vec![0.0; (features + 1) * PADDED], deskew_side: None }
-    }
-
-    /// The same model, reading `side`×`side` images deskewed (`Some`) or as they are (`None`).
-    pub fn deskewing(self, side: Option<usize>) -> Model {
-        debug_assert!(side.is_none_or(|side| side * side == self.features()));
-        Model { deskew_side: side, ..self }
-    }
-
-    /// Whether the model straightens the images it reads.
-    pub fn deskews(&self) -> bool {
-        self.deskew_side.is_some()
-    }
-
-    /// The image as the model reads it: deskewed if the model deskews, else as it is.
-    pub fn input<'a>(&self, pixels: &'a [f32]) -> Cow<'a, [f32]> {
-        match self.deskew_side {
-            Some(side) => Cow::Owned(deskew(pixels, side)),
-            None => Cow::Borrowed(pixels),
-        }
+        Model { inputs: features + 1, blocks: vec![0.0; (features + 1) * PADDED] }
     }
 
     /// A model with the given K×(D+1) weights.
@@ -162,7 +138,7 @@ impl Model {
     /// the image does not fit the model.
     pub fn predict(&self, pixels: &[f32]) -> Result<[f32; CLASSES], InputError> {
         self.check_image(pixels)?;
-        Ok(self.probabilities(&self.input(pixels)))
+        Ok(self.probabilities(pixels))
     }
 
     /// The digit the model reads in the image.
@@ -170,12 +146,10 @@ impl Model {
         Ok(argmax(ndarray::ArrayView1::from(&self.predict(pixels)?)))
     }
 
-    /// The pixel-by-pixel evidence for the predicted digit and the runner-up (see [`Evidence`]), on the image
-    /// as the model reads it.
-    pub fn evidence(&self, pixels: &[f32]) -> Result<Evidence, InputError> {
-        self.check_image(pixels)?;
-        let input = self.input(pixels);
-        let probabilities = self.probabilities(&input);
+    /// The pixel-by-pixel evidence for the predicted digit and the runner-up (see [`Evidence`]).
+    pub fn evidence(&self, input: &[f32]) -> Result<Evidence, InputError> {
+        self.check_image(input)?;
+        let probabilities = self.probabilities(input);
         let mut ranked: Vec<usize> = (0..CLASSES).collect();
         ranked.sort_by(|&a, &b| probabilities[b].total_cmp(&probabilities[a]));
         let (predicted, runner_up) = (ranked[0], ranked[1]);
@@ -193,7 +167,7 @@ impl Model {
         })
     }
 
-    /// Class probabilities of an image already in the model's input form.
+    /// Class probabilities of an image already checked to fit.
     fn probabilities(&self, input: &[f32]) -> [f32; CLASSES] {
         let mut sparse = SparseRows::default();
         sparse.push_sample(input);

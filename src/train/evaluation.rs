@@ -1,7 +1,8 @@
 //! Scoring a model on the whole test and training sets, in one go or a slice at a time.
 
+use super::reader::{Reader, Reading};
 use crate::data::Dataset;
-use crate::model::{Model, Tally};
+use crate::model::Tally;
 use serde::Serialize;
 
 /// Scores of a model.
@@ -19,7 +20,7 @@ pub struct Evaluation {
 /// An evaluation in progress over a snapshot of the weights: the test set, then (if asked) the training set.
 #[derive(Debug, Clone)]
 pub struct PendingEvaluation {
-    model: Model,
+    reader: Reader,
     at_batch: usize,
     include_train: bool,
     cursor: usize,
@@ -30,12 +31,25 @@ pub struct PendingEvaluation {
 impl PendingEvaluation {
     /// An evaluation of `model`, trained for `at_batch` batches, that also scores the training set if
     /// `include_train` (it is usually several times larger than the test set).
-    pub fn new(model: Model, at_batch: usize, include_train: bool) -> PendingEvaluation {
-        PendingEvaluation { model, at_batch, include_train, cursor: 0, test: Tally::default(), train: Tally::default() }
+    pub(super) fn new(reader: Reader, at_batch: usize, include_train: bool) -> PendingEvaluation {
+        PendingEvaluation {
+            reader,
+            at_batch,
+            include_train,
+            cursor: 0,
+            test: Tally::default(),
+            train: Tally::default(),
+        }
     }
 
-    /// Scores at most `max_samples` more samples; the finished evaluation once every sample is scored.
-    pub fn advance(&mut self, data: &Dataset, max_samples: usize) -> Option<Evaluation> {
+    /// How the snapshot reads images: `advance` is given the data set read that way.
+    pub(super) fn reading(&self) -> Reading {
+        self.reader.reading()
+    }
+
+    /// Scores at most `max_samples` more samples of `data` (as the snapshot reads it); the finished
+    /// evaluation once every sample is scored.
+    pub(super) fn advance(&mut self, data: &Dataset, max_samples: usize) -> Option<Evaluation> {
         let train = if self.include_train { data.train.len() } else { 0 };
         let mut budget = max_samples.max(1);
         for (split, tally, offset, len) in
@@ -44,7 +58,7 @@ impl PendingEvaluation {
             let start = self.cursor.saturating_sub(offset);
             let end = len.min(start.saturating_add(budget));
             if start < end {
-                tally.add(self.model.tally(split.rows(start, end), &split.labels[start..end]));
+                tally.add(self.reader.model().tally(split.rows(start, end), &split.labels[start..end]));
                 self.cursor = offset + end;
                 budget -= end - start;
             }

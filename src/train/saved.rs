@@ -10,9 +10,8 @@
 //! Loading checks everything it reads, like the data loader. The names are the file format's own (numpy
 //! users read them), so they are spelt out here rather than derived from [`TrainConfig`]'s serde names.
 
-use super::{Correction, Schedule, TrainConfig};
+use super::{Correction, Reader, Reading, Schedule, TrainConfig};
 use crate::data::npz::{has_array, open_archive, read_header, with_values, ArrayHeader, InMemory};
-use crate::data::square_side;
 use crate::error::FileError;
 use crate::model::{Model, SoftmaxMode};
 use crate::CLASSES;
@@ -52,7 +51,7 @@ impl FileKind {
 #[serde(rename_all = "camelCase")]
 pub struct SavedModel {
     #[serde(skip)]
-    pub model: Model,
+    pub reader: Reader,
     /// The settings, when the file has all of them.
     pub config: Option<TrainConfig>,
     pub test_accuracy: Option<f32>,
@@ -65,12 +64,12 @@ pub const MAX_CORRECTIONS: usize = 10_000;
 
 /// The model, its settings and the corrections as the bytes of an `.npz`.
 pub fn export_npz(
-    model: &Model,
+    reader: &Reader,
     config: &TrainConfig,
     test_accuracy: Option<f32>,
     corrections: &[Correction],
 ) -> Vec<u8> {
-    let features = model.features();
+    let (model, features) = (reader.model(), reader.model().features());
     let grey = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
     let taught_x = Array2::from_shape_fn((corrections.len(), features), |(n, i)| grey(corrections[n].pixels[i]));
     let taught_y: Array1<u8> = corrections.iter().map(|correction| correction.label).collect();
@@ -88,7 +87,7 @@ pub fn export_npz(
         ("softmax_batch.npy", npy(&|out| arr0(u8::from(config.softmax == SoftmaxMode::Batch)).write_npy(out))),
         ("weight_decay.npy", npy(&|out| arr0(f64::from(config.weight_decay)).write_npy(out))),
         ("schedule_cosine.npy", npy(&|out| arr0(u8::from(config.schedule == Schedule::Cosine)).write_npy(out))),
-        ("deskew.npy", npy(&|out| arr0(u8::from(model.deskews())).write_npy(out))),
+        ("deskew.npy", npy(&|out| arr0(u8::from(reader.reading().straightens())).write_npy(out))),
         ("test_accuracy.npy", npy(&|out| arr0(test_accuracy.map_or(f64::NAN, f64::from)).write_npy(out))),
         ("taught_x.npy", npy(&|out| taught_x.write_npy(out))),
         ("taught_y.npy", npy(&|out| taught_y.write_npy(out))),
@@ -182,13 +181,9 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
     let schedule_cosine = setting(&mut archive, "schedule_cosine")?.unwrap_or(0.0);
     let test_accuracy = setting(&mut archive, "test_accuracy")?.filter(|a| a.is_finite()).map(|a| a as f32);
     let deskew = setting(&mut archive, "deskew")?.is_some_and(|flag| flag != 0.0);
-    let side = match (deskew, square_side(features)) {
-        (false, _) => None,
-        (true, Some(side)) => Some(side),
-        (true, None) => {
-            let reason = format!("it deskews, which needs square images, but these have {features} pixels");
-            return Err(FileError::BadArray { name: "deskew", reason });
-        }
+    let Some(reading) = Reading::of(deskew, features) else {
+        let reason = format!("it deskews, which needs square images, but these have {features} pixels");
+        return Err(FileError::BadArray { name: "deskew", reason });
     };
     let corrections = read_corrections(&mut archive, features)?;
     let config = match (learning_rate, batch_size, epochs, seed, softmax_batch) {
@@ -204,8 +199,8 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
         }),
         _ => None,
     };
-    let model = Model::from_weights(weights.view()).deskewing(side);
-    Ok(SavedModel { model, config, test_accuracy, corrections })
+    let reader = Reader::new(Model::from_weights(weights.view()), reading);
+    Ok(SavedModel { reader, config, test_accuracy, corrections })
 }
 
 /// The corrections `taught_x` (N×D grey levels) and `taught_y` (N digits), if the file has them.

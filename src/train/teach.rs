@@ -1,9 +1,11 @@
 //! Teaching: the visitor's corrections, learnt one at a time the moment they are made, and kept so that
 //! later runs train on them too.
 
-use super::{data_as_read, Trainer};
+use super::sgd::Descent;
+use super::Trainer;
+use crate::data::digit_label;
 use crate::error::InputError;
-use crate::model::{argmax, gradient_into, logits_into, softmax_cross_entropy, Model, SoftmaxMode};
+use crate::model::{argmax, logits_into, Model, SoftmaxMode};
 use crate::CLASSES;
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
@@ -15,6 +17,15 @@ use serde::Serialize;
 pub struct Correction {
     pub pixels: Vec<f32>,
     pub label: u8,
+}
+
+impl Correction {
+    /// A correction `model` can learn: an image that fits it, and a digit.
+    pub fn new(pixels: &[f32], label: u8, model: &Model) -> Result<Correction, InputError> {
+        model.check_image(pixels)?;
+        let label = digit_label(f64::from(label)).ok_or_else(|| InputError::Label(label.to_string()))?;
+        Ok(Correction { pixels: pixels.to_vec(), label })
+    }
 }
 
 /// What teaching one drawing did.
@@ -37,8 +48,8 @@ const LESSON_REPLAY: usize = 160;
 /// How many times the new drawing counts in each of its lesson's batches, against one for each earlier
 /// correction and replayed sample.
 const LESSON_WEIGHT: usize = 4;
-/// The learning rate of lessons.
-const LESSON_RATE: f32 = 0.75;
+/// How a lesson's steps move the weights.
+const LESSON_DESCENT: Descent = Descent { softmax: SoftmaxMode::Row, rate: 0.75, weight_decay: 0.0 };
 
 impl Trainer {
     /// Teaches the model one drawing (`pixels` in MNIST's form, as `predict` takes them) labelled `label`, at
@@ -47,13 +58,11 @@ impl Trainer {
     /// `label` and reads no fewer earlier corrections right than before, or [`LESSON_STEPS`] steps have run.
     /// The correction is kept: runs that begin from now on train on it too. Refused input changes nothing.
     pub fn teach(&mut self, pixels: &[f32], label: u8) -> Result<Lesson, InputError> {
-        self.model.check_image(pixels)?;
-        if usize::from(label) >= CLASSES {
-            return Err(InputError::Label(label.to_string()));
-        }
-        self.taught.push(Correction { pixels: pixels.to_vec(), label });
+        let correction = Correction::new(pixels, label, self.reader.model())?;
+        let label = correction.label;
+        self.taught.push(correction);
         // Every correction as the model reads it: the newest last.
-        let lesson_rows = self.model_inputs(&self.taught);
+        let lesson_rows = self.reader.rows(self.taught.iter().map(|correction| &correction.pixels[..]));
         let lesson_labels: Vec<u8> = self.taught.iter().map(|correction| correction.label).collect();
         let newest = self.taught.len() - 1;
         let read_right = |model: &Model| {
@@ -67,16 +76,14 @@ impl Trainer {
                 .collect();
             (right[newest], right[..newest].iter().filter(|&&r| r).count())
         };
-        let (_, earlier_right) = read_right(&self.model);
-        let train = &data_as_read(&self.data, &self.straightened, self.model.deskews()).train;
+        let (_, earlier_right) = read_right(self.reader.model());
+        let train = &self.samples.read_as(self.reader.reading()).train;
         // The same draws for the same correction, so a lesson can be replayed exactly.
         let mut rng = Pcg64Mcg::seed_from_u64(self.taught.len() as u64);
         let replayed = LESSON_REPLAY.min(train.len());
-        let size = LESSON_WEIGHT + newest + replayed;
-        let mut logits = Array2::zeros((size, CLASSES));
-        let mut labels = Vec::with_capacity(size);
+        let mut labels = Vec::with_capacity(LESSON_WEIGHT + newest + replayed);
         let mut steps = 0;
-        let mut learned = read_right(&self.model);
+        let mut learned = read_right(self.reader.model());
         while steps < LESSON_STEPS && !(learned.0 && learned.1 >= earlier_right) {
             let samples: Vec<usize> = (0..replayed).map(|_| rng.gen_range(0..train.len())).collect();
             let rows = || {
@@ -88,20 +95,17 @@ impl Trainer {
             labels.extend(std::iter::repeat_n(label, LESSON_WEIGHT));
             labels.extend_from_slice(&lesson_labels[..newest]);
             labels.extend(samples.iter().map(|&i| train.labels[i]));
-            logits_into(rows(), &self.model, logits.view_mut());
-            softmax_cross_entropy(logits.view_mut(), &labels, SoftmaxMode::Row);
-            gradient_into(rows(), logits.view_mut(), &labels, &mut self.gradient);
-            self.model.descend(LESSON_RATE, 0.0, &self.gradient);
+            self.sgd.step(self.reader.model_mut(), rows, &labels, LESSON_DESCENT);
             steps += 1;
-            learned = read_right(&self.model);
+            learned = read_right(self.reader.model());
         }
-        self.model.copy_weights_to(&mut self.last_finite_weights);
+        self.sgd.keep(self.reader.model());
         Ok(Lesson { steps, learned: learned.0, corrections_read_right: learned.1 + usize::from(learned.0) })
     }
 
     /// Whether the model reads a correction as its label.
     fn reads(&self, correction: &Correction) -> bool {
-        self.model.classify(&correction.pixels).is_ok_and(|digit| digit == usize::from(correction.label))
+        self.reader.classify(&correction.pixels).is_ok_and(|digit| digit == usize::from(correction.label))
     }
 
     /// How many corrections the model reads as their labels.
@@ -134,10 +138,7 @@ impl Trainer {
     /// begin from now on train on them.
     pub fn set_corrections(&mut self, corrections: Vec<Correction>) -> Result<(), InputError> {
         for correction in &corrections {
-            self.model.check_image(&correction.pixels)?;
-            if usize::from(correction.label) >= CLASSES {
-                return Err(InputError::Label(correction.label.to_string()));
-            }
+            Correction::new(&correction.pixels, correction.label, self.reader.model())?;
         }
         self.taught = corrections;
         Ok(())

@@ -148,7 +148,7 @@ fn corrections_and_deskewing_come_back_with_an_imported_model() {
     let mut other = trainer(TrainConfig::default());
     assert_eq!(other.model_input(&pixels).unwrap(), pixels, "a model that does not deskew reads it as it is");
     other.import(&npz).unwrap();
-    assert!(other.trainer().model().deskews() && other.trainer().config().deskew);
+    assert!(other.trainer().reader().reading().straightens() && other.trainer().config().deskew);
     assert_eq!(other.correction_labels(), [4]);
     other.remove_correction(0).unwrap();
     other.teach_digit(&pixels, 4.0).unwrap();
