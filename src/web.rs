@@ -1,7 +1,8 @@
 //! The WebAssembly facade: the only module that knows about wasm-bindgen.
 //!
-//! JS owns the animation loop and calls `stepUntil` (or `step`) in small chunks. The facade does no work of
-//! its own: it hands typed arrays to the core and back (one copy each way), turns the core's serde types into
+//! JS owns the animation loop and calls `stepUntil` (or `step`) in small chunks. The facade adds only what
+//! calling from JS needs: the clock for deadlines, an evaluation spread over calls, and the checks of JS
+//! numbers. It hands typed arrays to the core and back (one copy each way), turns the core's serde types into
 //! plain JS objects, and the core's refusals into thrown `Error`s whose `name` says their kind
 //! (`FileError`, `ConfigError`, `DrawingError`, `InputError`). What needs no `JsValue` compiles natively too
 //! and is unit-tested there; the conversions live in `#[cfg(target_family = "wasm")]` blocks.

@@ -12,7 +12,7 @@
 import { isRefusal, messageOf } from '../core.js';
 import { sameOptions } from '../options.js';
 import { importedText, keptAsideText, refusedFileText, taughtText } from '../page-text.js';
-import { trainBeside } from './compare.js';
+import { twinOf } from './compare.js';
 import { correctionsOf } from './corrections.js';
 import { Curves } from './curves.js';
 import { loadInSlices, straightenInSlices } from './loading.js';
@@ -274,9 +274,9 @@ export class Session {
     const previous = this.state.curves; // the new run's Curves keep what is worth drawing of it
     if (!(await this.straightenFor(options))) return;
     if (!this.freshRun(options)) return;
-    const start = (twin) => this.run(options, twin, pace, previous);
-    if (compare) trainBeside(this, options, start);
-    else start(null);
+    const twin = compare ? twinOf(this, options) : null;
+    if (compare && !twin) return;
+    this.run(options, twin, pace, previous);
   }
 
   /**
