@@ -10,7 +10,8 @@ mod softmax;
 #[cfg(test)]
 mod tests;
 
-pub use softmax::{argmax, count_correct, softmax_cross_entropy, softmax_rows, SoftmaxMode};
+pub use softmax::SoftmaxMode;
+pub(crate) use softmax::{argmax, count_correct, softmax_cross_entropy, softmax_rows};
 
 use crate::data::{SparseRow, SparseRows};
 use crate::error::InputError;
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 /// The logits of each sample row (bias included), into a buffer the caller keeps. Rows are given one by one,
 /// so a batch can be read straight from the data set by index.
-pub fn logits_into<'a>(rows: impl Iterator<Item = SparseRow<'a>>, model: &Model, mut logits: ArrayViewMut2<f32>) {
+pub(crate) fn logits_into<'a>(rows: impl Iterator<Item = SparseRow<'a>>, model: &Model, mut logits: ArrayViewMut2<f32>) {
     for (row, mut out) in rows.zip(logits.rows_mut()) {
         let padded = kernels::logits(row, &model.blocks);
         out.iter_mut().zip(padded).for_each(|(o, z)| *o = z);
@@ -30,7 +31,7 @@ pub fn logits_into<'a>(rows: impl Iterator<Item = SparseRow<'a>>, model: &Model,
 
 /// The gradient `(P − onehot(y))ᵀ · X / B` in the model's input-major layout, with `probs` (B×K) turned
 /// into `P − onehot(y)` on the way.
-pub fn gradient_into<'a>(
+pub(crate) fn gradient_into<'a>(
     rows: impl Iterator<Item = SparseRow<'a>>,
     mut probs: ArrayViewMut2<f32>,
     labels: &[u8],
@@ -103,7 +104,7 @@ impl Model {
 
     /// `A -= step · (gradient + decay · A)`, the decay sparing the biases, the gradient being in the layout
     /// of [`gradient_into`].
-    pub fn descend(&mut self, step: f32, decay: f32, gradient: &[f32]) {
+    pub(crate) fn descend(&mut self, step: f32, decay: f32, gradient: &[f32]) {
         let (bias, pixels) = self.blocks.split_at_mut(PADDED);
         bias.iter_mut().zip(gradient).for_each(|(w, g)| *w -= step * g);
         if decay == 0.0 {
@@ -114,23 +115,23 @@ impl Model {
     }
 
     /// Copies the weights (in the internal layout) into `backup`, reusing its allocation.
-    pub fn copy_weights_to(&self, backup: &mut Vec<f32>) {
+    pub(crate) fn copy_weights_to(&self, backup: &mut Vec<f32>) {
         backup.clear();
         backup.extend_from_slice(&self.blocks);
     }
 
     /// Puts back weights saved by [`Model::copy_weights_to`].
-    pub fn restore_weights(&mut self, backup: &[f32]) {
+    pub(crate) fn restore_weights(&mut self, backup: &[f32]) {
         self.blocks.copy_from_slice(backup);
     }
 
     /// Whether every weight is a finite number.
-    pub fn is_finite(&self) -> bool {
+    pub(crate) fn is_finite(&self) -> bool {
         self.blocks.iter().all(|w| w.is_finite())
     }
 
     /// A zeroed gradient buffer in this model's layout.
-    pub fn gradient_buffer(&self) -> Vec<f32> {
+    pub(crate) fn gradient_buffer(&self) -> Vec<f32> {
         vec![0.0; self.blocks.len()]
     }
 
@@ -191,7 +192,7 @@ impl Model {
     }
 
     /// Correct predictions and summed (row-softmax) cross-entropy over some samples, in chunks to bound memory.
-    pub fn tally<'a>(&self, rows: impl Iterator<Item = SparseRow<'a>>, labels: &[u8]) -> Tally {
+    pub(crate) fn tally<'a>(&self, rows: impl Iterator<Item = SparseRow<'a>>, labels: &[u8]) -> Tally {
         const CHUNK: usize = 256;
         let mut buffer = Array2::zeros((CHUNK.min(labels.len()), CLASSES));
         let mut tally = Tally::default();
@@ -211,24 +212,24 @@ impl Model {
 
 /// Running totals of a scoring pass.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Tally {
-    pub correct: usize,
-    pub loss_sum: f64,
-    pub count: usize,
+pub(crate) struct Tally {
+    pub(crate) correct: usize,
+    pub(crate) loss_sum: f64,
+    pub(crate) count: usize,
 }
 
 impl Tally {
-    pub fn add(&mut self, other: Tally) {
+    pub(crate) fn add(&mut self, other: Tally) {
         self.correct += other.correct;
         self.loss_sum += other.loss_sum;
         self.count += other.count;
     }
 
-    pub fn accuracy(&self) -> f32 {
+    pub(crate) fn accuracy(&self) -> f32 {
         (self.correct as f64 / self.count.max(1) as f64) as f32
     }
 
-    pub fn mean_loss(&self) -> f32 {
+    pub(crate) fn mean_loss(&self) -> f32 {
         (self.loss_sum / self.count.max(1) as f64) as f32
     }
 }
