@@ -1,7 +1,9 @@
 // Draws the session's state into the views. What changed is drawn at once, except while training runs: then
-// every change of the page costs a repaint that the training would otherwise use, so the figures are drawn
-// at most every VIEW_REFRESH_MS, and the weights and the test results only while on screen, at their own
-// pace (and at once when they come into view). Otherwise the weights and results, when off screen, are
+// the drawing waits for the next frame (requestAnimationFrame), once for all the changes since, so that it is
+// never part of a chunk of training and the loop can see what frames cost; and every change of the page
+// costs a repaint that the training would otherwise use, so the figures are drawn at most every
+// VIEW_REFRESH_MS, and the weights and the test results only while on screen, at their own pace (and at
+// once when they come into view). Otherwise the weights and results, when off screen, are
 // drawn in a task of their own, so that no change of the page waits for them.
 import { watchInView } from './dom/in-view.js';
 import { canTeach, curvesNote, isTrained } from './session/state.js';
@@ -35,6 +37,7 @@ export class PageRenderer {
     this.queries = queries;
     this.panels = panels;
     this.state = null;
+    this.frame = 0; // the frame the next drawing is waiting for, while training runs
     this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
     // What was drawn last: the digit, and the model's revision each figure shows.
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
@@ -47,8 +50,25 @@ export class PageRenderer {
     });
   }
 
+  /**
+   * Draws `state`: at once, or while training runs in the next frame's requestAnimationFrame, once for all
+   * the changes made meanwhile, so that drawing is never part of a chunk of training.
+   */
   render(state) {
     this.state = state;
+    if (state.phase === 'running') {
+      this.frame ||= requestAnimationFrame(() => {
+        this.frame = 0;
+        this.draw(this.state);
+      });
+      return;
+    }
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.draw(state);
+  }
+
+  draw(state) {
     const { training, data, charts, settings, corrections } = this.views;
     const running = state.phase === 'running';
     training.showPhase(state.phase, isTrained(state));

@@ -96,6 +96,24 @@ function chartData(curves, series) {
   return { data: [joined.x, ...data], last: joined.a[curves.x.length - 1] };
 }
 
+/**
+ * `chart` (a chartData) thinned to about one point per pixel column of a plot `columns` wide: every
+ * `step`-th point, the run's last, and every point where one of the `sparse` series (the evaluations) has a
+ * value. A chart cannot show more, and drawing thousands of points several times a second is what a slow
+ * phone cannot afford while it trains.
+ */
+function thinned(chart, sparse, columns) {
+  const { data, last } = chart;
+  const n = data[0].length;
+  const step = Math.floor(n / Math.max(1, columns));
+  if (step < 2) return chart;
+  const keep = [];
+  for (let i = 0; i < n; i += 1) {
+    if (i % step === 0 || i === last || i === n - 1 || sparse.some((values) => values[i] != null)) keep.push(i);
+  }
+  return { data: data.map((values) => keep.map((i) => values[i])), last: keep.indexOf(last) };
+}
+
 /** The last index at or before `index` where `values` has a value, else null. */
 function lastValueAt(values, index) {
   for (let i = Math.min(index, values.length - 1); i >= 0; i -= 1) if (values[i] != null) return i;
@@ -169,7 +187,9 @@ class Chart {
   /** Draws `curves` (rebuilding the chart first if its series changed). */
   draw(curves, layout, range) {
     if (layoutKey(layout) !== this.layout) this.build(layout);
-    const { data, last } = chartData(curves, this.series);
+    const sparse = (all) => all.slice(1).filter((values, i) => this.series[i].stop);
+    const full = chartData(curves, this.series);
+    const { data, last } = thinned(full, sparse(full.data), this.width);
     this.range = range;
     this.xMax = Math.max(curves.epochs, data[0].at(-1) ?? 0);
     this.idle = data.map((values, i) => (i === 0 ? last : lastValueAt(values, last)));
