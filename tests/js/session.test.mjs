@@ -1,21 +1,13 @@
 // The page's session (www/session/session.js) in Node with the real wasm core and no page: how it tells
 // the core refusing input from the core failing, and what it does about each.
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { bundled as bytes, core, fixture, pageModule } from './common.mjs';
 
-const root = new URL('../../', import.meta.url);
-const core = await import(new URL('www/pkg/mnist_logreg.js', root));
-const { isRefusal } = await import(new URL('www/core.js', root));
-const { aDigit } = await import(new URL('www/page-text.js', root));
-const { Session } = await import(new URL('www/session/session.js', root));
-const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
-let options; // the homework settings
-
-before(() => {
-  core.initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) });
-  options = core.presets().homework;
-});
+const { isRefusal } = await pageModule('core.js');
+const { aDigit, settingsText } = await pageModule('page-text.js');
+const { Session } = await pageModule('session/session.js');
+const options = core.presets().homework;
 
 /** A session on the bundled data whose renders are counted. */
 async function session() {
@@ -56,10 +48,12 @@ test('a saved model opened as data is loaded as a model', async () => {
   const other = core.Trainer.fromNpz(bytes, { epochs: 1 });
   other.step(1000);
   await s.openFile({ name: 'saved.npz', bytes: other.exportNpz(0.8) }, options);
+  const trainedWith = `Loaded saved.npz (trained with ${settingsText(other.config())}): `;
   other.free();
   assert.equal(s.state.imported, true);
   assert.equal(s.state.data.name, 'bundled', 'the data stay');
-  assert.match(s.state.notice, /^Loaded saved\.npz \(trained with learning rate 0\.100, mini-batch 256, 1 epochs, row softmax, constant rate\): \d+\.\d % on this test set/);
+  assert.ok(s.state.notice.startsWith(trainedWith), `${s.state.notice} names the settings the file holds`);
+  assert.match(s.state.notice.slice(trainedWith.length), /^\d+\.\d % on this test set/);
 });
 
 test('when the core fails, the session restarts it on the same data and says so', async () => {
@@ -155,7 +149,7 @@ test('a data set is read in slices; a file given meanwhile replaces it, and a re
   assert.equal(s.state.data, other, 'the file given last is the one taken');
   assert.equal(s.state.loading, null);
 
-  const nan = readFileSync(new URL('tests/fixtures/loader/bad_nan_pixel.npz', root));
+  const nan = fixture('loader/bad_nan_pixel.npz');
   const taken = s.state.trainer;
   assert.equal(await s.useData({ name: 'nan.npz', bytes: nan }, options), false);
   assert.match(s.state.dataError.message, /^nan\.npz was not loaded\. .*X_train holds NaN at sample 3, pixel 117/);

@@ -24,9 +24,10 @@ import { canTeach, initialState } from './state.js';
 import { TrainingLoop, batchesPerSecond } from './training-loop.js';
 
 export class Session {
-  /** @param {(state: object) => void} render draws the state; called after every change */
-  constructor(render) {
+  /** `render(state)` draws the state after every change; `settingLabels` (option → label) word the notices. */
+  constructor(render, settingLabels = {}) {
     this.render = render;
+    this.settingLabels = settingLabels;
     this.core = null;
     this.state = initialState();
     this.loadingNow = null; // the data set being read, until it is taken (a newer one replaces it)
@@ -203,7 +204,7 @@ export class Session {
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,
       trainAccuracy: evaluation.trainAccuracy,
-      notice: importedText(name, saved.config, evaluation.testAccuracy),
+      notice: importedText(name, saved.config, evaluation.testAccuracy, this.settingLabels),
     });
     return true;
   }
