@@ -145,7 +145,7 @@ export class Session {
   /** Takes `trainer` (a new one, or the current one restarted) made with `options` as the run. */
   adopt(trainer, options, changes = {}) {
     const { loop, twin, trainer: previous } = this.state;
-    loop?.pause();
+    loop?.dispose();
     if (previous && previous !== trainer) this.guard(() => previous.free());
     if (twin) this.guard(() => twin.free());
     const progress = this.guard(() => trainer.progress());
