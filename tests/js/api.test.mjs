@@ -150,23 +150,38 @@ test('progress() reads where a run stands without training', () => {
   trainer.free();
 });
 
+/**
+ * Calls `run` with `performance.now` replaced by a clock that reads `start`, then 1 ms more at every
+ * reading (`stepUntil` reads it after each batch); gives what `run` returns and how often the clock was read.
+ */
+function withFakeClock(start, run) {
+  const real = Object.getOwnPropertyDescriptor(globalThis, 'performance');
+  let readings = 0;
+  Object.defineProperty(globalThis, 'performance', { value: { now: () => start + readings++ }, configurable: true });
+  try {
+    return { result: run(), readings };
+  } finally {
+    Object.defineProperty(globalThis, 'performance', real);
+  }
+}
+
 test('stepUntil trains until the deadline, at least a batch, and can stop at an epoch end', () => {
   const trainer = Trainer.fromNpz(bytes, { epochs: 1000 });
-  const past = trainer.stepUntil(performance.now() - 1000, false);
-  assert.equal(past.batchLosses.length, 1, 'a deadline already past still runs one batch');
-  assert.equal(past.batchAccuracies.length, 1);
-  const started = performance.now();
-  const timed = trainer.stepUntil(started + 30, false);
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed >= 30 && elapsed < 200, `stopped ${elapsed} ms after the call`);
-  assert.ok(timed.batchLosses.length > 1 && timed.totalBatches === 1 + timed.batchLosses.length);
-  const atEnd = trainer.stepUntil(performance.now() + 10_000, true);
+  const past = withFakeClock(1000, () => trainer.stepUntil(0, false));
+  assert.equal(past.result.batchLosses.length, 1, 'a deadline already past still runs one batch');
+  assert.equal(past.result.batchAccuracies.length, 1);
+  // The clock reads 100, 101, …: the batch after which it reads 105 is the last.
+  const timed = withFakeClock(100, () => trainer.stepUntil(105, false));
+  assert.equal(timed.readings, 6, 'the clock is read once a batch');
+  assert.equal(timed.result.batchLosses.length, 6, 'it stops after the batch that reaches the deadline');
+  assert.equal(timed.result.totalBatches, 7);
+  const atEnd = withFakeClock(0, () => trainer.stepUntil(10_000, true)).result;
   assert.equal(atEnd.epochEnded, true, 'stopped at the end of the epoch, long before the deadline');
   assert.equal(atEnd.totalBatches % atEnd.batchesPerEpoch, 0);
   trainer.free();
 
   const short = Trainer.fromNpz(bytes, { epochs: 1 });
-  const done = short.stepUntil(performance.now() + 60_000, false);
+  const done = withFakeClock(0, () => short.stepUntil(10_000, false)).result;
   assert.equal(done.done, true, 'a run ends at its last batch, whatever the deadline');
   assert.equal(done.batchLosses.length, 31);
   short.free();
@@ -382,8 +397,12 @@ test('Loader refuses a bad file by name: the headers at once, the values when it
 
 test('straightenUntil straightens ahead of a deskewing restart, a few samples a call', () => {
   const trainer = Trainer.fromNpz(bytes, {});
-  const first = trainer.straightenUntil(0);
-  assert.ok(first > 0 && first < 0.01, `${first}`);
+  const slice = trainer.straightenUntil(0); // a deadline already past: one slice
+  assert.ok(slice > 0 && slice < 0.01, `${slice}`);
+  // The clock reads 0, then 1: two more slices.
+  const next = withFakeClock(0, () => trainer.straightenUntil(1));
+  assert.equal(next.readings, 2, 'the clock is read after every slice, until it reaches the deadline');
+  assert.ok(Math.abs(next.result - 3 * slice) < 1e-9, `${next.result}: three slices done`);
   assert.equal(trainer.straightenUntil(Infinity), 1);
   trainer.restart({ deskew: true });
   assert.equal(trainer.config().deskew, true);
