@@ -88,6 +88,17 @@ export const optionsShown = (page) =>
 /** Chooses a preset ('homework', 'bug' or 'best') as a visitor would. */
 export const choosePreset = (page, name) => page.check(`input[name="preset"][value="${name}"]`);
 
+/** Resolves once the page has drawn `count` more frames: time for what is drawn at a frame, measured in frames. */
+export const frames = (page, count) =>
+  page.evaluate(
+    (count) =>
+      new Promise((resolve) => {
+        const next = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => next(left - 1)));
+        next(count);
+      }),
+    count,
+  );
+
 export const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
 
 export async function trainToTheEnd(page) {
