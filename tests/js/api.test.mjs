@@ -2,7 +2,7 @@
 // and Trainer, and the names of the errors it throws when it refuses input (the page tells them by name).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bundled as bytes, core, fixture } from './common.mjs';
+import { bundled as bytes, core, fixture, withFakeClock } from './common.mjs';
 
 const { fileKind, Loader, preprocessDigit, presets, Trainer } = core;
 
@@ -149,21 +149,6 @@ test('progress() reads where a run stands without training', () => {
   assert.equal(trainer.progress().batchLosses, undefined, 'no batches of its own');
   trainer.free();
 });
-
-/**
- * Calls `run` with `performance.now` replaced by a clock that reads `start`, then 1 ms more at every
- * reading (`stepUntil` reads it after each batch); gives what `run` returns and how often the clock was read.
- */
-function withFakeClock(start, run) {
-  const real = Object.getOwnPropertyDescriptor(globalThis, 'performance');
-  let readings = 0;
-  Object.defineProperty(globalThis, 'performance', { value: { now: () => start + readings++ }, configurable: true });
-  try {
-    return { result: run(), readings };
-  } finally {
-    Object.defineProperty(globalThis, 'performance', real);
-  }
-}
 
 test('stepUntil trains until the deadline, at least a batch, and can stop at an epoch end', () => {
   const trainer = Trainer.fromNpz(bytes, { epochs: 1000 });

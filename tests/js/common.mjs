@@ -19,3 +19,18 @@ export const fixture = (path) => readRepoFile(`tests/fixtures/${path}`);
 
 /** A page module (www/…), by its path from www/. */
 export const pageModule = (path) => import(new URL(`www/${path}`, root));
+
+/**
+ * Calls `run` with `performance.now` replaced by a clock that reads `start`, then 1 ms more at every
+ * reading (`stepUntil` reads it after each batch); gives what `run` returns and how often the clock was read.
+ */
+export function withFakeClock(start, run) {
+  const real = Object.getOwnPropertyDescriptor(globalThis, 'performance');
+  let readings = 0;
+  Object.defineProperty(globalThis, 'performance', { value: { now: () => start + readings++ }, configurable: true });
+  try {
+    return { result: run(), readings };
+  } finally {
+    Object.defineProperty(globalThis, 'performance', real);
+  }
+}
