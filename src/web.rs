@@ -33,7 +33,7 @@ pub struct WebTrainer {
 /// The facade in Rust's own types: what the JS methods below do once their arguments are converted.
 impl WebTrainer {
     /// Loads an `.npz` (X_train, y_train, X_test, y_test) and prepares a run with `config`.
-    pub fn load(bytes: &[u8], config: TrainConfig) -> Result<WebTrainer, Error> {
+    pub fn from_npz(bytes: &[u8], config: TrainConfig) -> Result<WebTrainer, Error> {
         let data = crate::data::load_npz(bytes)?;
         Ok(WebTrainer { inner: Trainer::new(data, config)?, pending: None })
     }
@@ -49,34 +49,31 @@ impl WebTrainer {
     }
 
     /// Starts over on the same data with `config` (an untrained model); refused settings keep the run.
-    pub fn restart_with(&mut self, config: TrainConfig) -> Result<(), Error> {
+    pub fn restart(&mut self, config: TrainConfig) -> Result<(), Error> {
         self.inner.restart(config)?;
         self.pending = None;
         Ok(())
     }
 
     /// Trains until `now()` reaches `deadline` (checked after every batch, so at least one runs), or an epoch
-    /// ends when `stop_at_epoch_end`, or [`MAX_BATCHES_PER_CALL`] batches have run.
-    pub fn step_until_clock(
-        &mut self,
-        deadline: f64,
-        stop_at_epoch_end: bool,
-        mut now: impl FnMut() -> f64,
-    ) -> StepReport {
+    /// ends when `stop_at_epoch_end`, or [`MAX_BATCHES_PER_CALL`] batches have run. JS's `stepUntil` is this
+    /// with `performance.now` as the clock.
+    pub fn step_until(&mut self, deadline: f64, stop_at_epoch_end: bool, mut now: impl FnMut() -> f64) -> StepReport {
         self.inner
             .step_reported(MAX_BATCHES_PER_CALL, |batch| (stop_at_epoch_end && batch.ended_epoch) || now() >= deadline)
     }
 
-    /// Straightens the data set, ahead of a run that deskews, until `out_of_time()` (asked after every few
-    /// samples); how much is done, 0 to 1 (1 also when the samples are not square images).
-    pub fn straighten_until_clock(&mut self, mut out_of_time: impl FnMut() -> bool) -> f64 {
-        while !self.inner.straighten_some(loader::STRAIGHTEN_AT_ONCE) && !out_of_time() {}
+    /// Straightens the data set, ahead of a run that deskews, until `now()` reaches `deadline` (read after
+    /// every few samples); how much is done, 0 to 1 (1 also when the samples are not square images). JS's
+    /// `straightenUntil` is this with `performance.now` as the clock.
+    pub fn straighten_until(&mut self, deadline: f64, mut now: impl FnMut() -> f64) -> f64 {
+        while !self.inner.straighten_some(loader::STRAIGHTEN_AT_ONCE) && now() < deadline {}
         self.inner.straightened_fraction()
     }
 
     /// Scores at most `max_samples` samples of a snapshot of the model taken at the first call; the
     /// evaluation once every sample is scored, after which the next call takes a new snapshot.
-    pub fn evaluate_slice(&mut self, max_samples: usize, include_train: bool) -> Option<Evaluation> {
+    pub fn evaluate_step(&mut self, max_samples: usize, include_train: bool) -> Option<Evaluation> {
         let pending = self.pending.get_or_insert_with(|| self.inner.start_evaluation(include_train));
         let evaluation = self.inner.evaluate_some(pending, max_samples);
         if evaluation.is_some() {
@@ -86,14 +83,14 @@ impl WebTrainer {
     }
 
     /// Teaches the model that `pixels` is the digit `label` (a JS number, so checked to be a whole 0–9).
-    pub fn teach_digit(&mut self, pixels: &[f32], label: f64) -> Result<Lesson, Error> {
+    pub fn teach(&mut self, pixels: &[f32], label: f64) -> Result<Lesson, Error> {
         let digit = digit_label(label).ok_or_else(|| InputError::Label(label.to_string()))?;
         Ok(self.inner.teach(pixels, digit)?)
     }
 
     /// Replaces the model by one saved with `exportNpz` (a fresh run with those weights, nothing trained);
     /// the whole file is checked before anything changes.
-    pub fn import(&mut self, bytes: &[u8]) -> Result<SavedModel, Error> {
+    pub fn import_npz(&mut self, bytes: &[u8]) -> Result<SavedModel, Error> {
         let saved = import_npz(bytes, self.inner.data().features)?;
         // The corrections first: the run that begins with the model trains on them.
         self.inner.set_corrections(saved.corrections.clone())?;
@@ -248,26 +245,28 @@ pub(crate) mod js {
         Ok(performance.unchecked_into())
     }
 
-    /// Exported to JavaScript with conversions: options in, plain objects out.
+    /// Exported to JavaScript with conversions: options in, plain objects out. `name_js` here is the method
+    /// `name` above, called `name` in camelCase from JS: one name per operation.
     #[wasm_bindgen(js_class = Trainer)]
     impl WebTrainer {
         /// Loads an `.npz` (X_train, y_train, X_test, y_test) and prepares a run; throws a `FileError` or a
         /// `ConfigError` with a readable message when the file or the options are refused.
         #[wasm_bindgen(js_name = fromNpz)]
-        pub fn from_npz(bytes: &[u8], options: JsValue) -> Result<WebTrainer, Error> {
-            WebTrainer::load(bytes, config_from_js(options)?)
+        pub fn from_npz_js(bytes: &[u8], options: JsValue) -> Result<WebTrainer, Error> {
+            WebTrainer::from_npz(bytes, config_from_js(options)?)
         }
 
         /// Starts over on the same data with new options (an untrained model); throws a `ConfigError` on
         /// refused options and then keeps the current run.
-        pub fn restart(&mut self, options: JsValue) -> Result<(), Error> {
-            self.restart_with(config_from_js(options)?)
+        #[wasm_bindgen(js_name = restart)]
+        pub fn restart_js(&mut self, options: JsValue) -> Result<(), Error> {
+            self.restart(config_from_js(options)?)
         }
 
         /// A second, untrained run on the same data set and corrections with `options`, for compare mode:
         /// nothing is read or straightened again. Throws a `ConfigError` on refused options.
         #[wasm_bindgen(js_name = twin)]
-        pub fn twin_with_options(&self, options: JsValue) -> Result<WebTrainer, Error> {
+        pub fn twin_js(&self, options: JsValue) -> Result<WebTrainer, Error> {
             self.twin(config_from_js(options)?)
         }
 
@@ -291,17 +290,17 @@ pub(crate) mod js {
         /// Trains until `performance.now()` passes `deadline`, timing each batch in wasm (at least one runs);
         /// with `stopAtEpochEnd`, also stops after the batch that ends an epoch. Returns what `step` does.
         #[wasm_bindgen(js_name = stepUntil)]
-        pub fn step_until(&mut self, deadline: f64, stop_at_epoch_end: bool) -> Result<JsValue, JsValue> {
+        pub fn step_until_js(&mut self, deadline: f64, stop_at_epoch_end: bool) -> Result<JsValue, JsValue> {
             let clock = performance()?;
-            Ok(to_js(&self.step_until_clock(deadline, stop_at_epoch_end, || clock.now())))
+            Ok(to_js(&self.step_until(deadline, stop_at_epoch_end, || clock.now())))
         }
 
         /// Straightens the data set until `performance.now()` passes `deadline`, so that a later `restart`
         /// with `deskew` does not do it all at once; the fraction done (1 when done).
         #[wasm_bindgen(js_name = straightenUntil)]
-        pub fn straighten_until(&mut self, deadline: f64) -> Result<f64, JsValue> {
+        pub fn straighten_until_js(&mut self, deadline: f64) -> Result<f64, JsValue> {
             let clock = performance()?;
-            Ok(self.straighten_until_clock(|| clock.now() >= deadline))
+            Ok(self.straighten_until(deadline, || clock.now()))
         }
 
         /// `{ trainAccuracy, testAccuracy, testLoss, atBatch }` of the current model on the whole sets.
@@ -314,8 +313,8 @@ pub(crate) mod js {
         /// result of `evaluate` for the model as it was at the snapshot (`atBatch`). The next call starts a
         /// new snapshot. With `includeTrain` false the training set is skipped and `trainAccuracy` is NaN.
         #[wasm_bindgen(js_name = evaluateStep)]
-        pub fn evaluate_step(&mut self, max_samples: u32, include_train: Option<bool>) -> JsValue {
-            match self.evaluate_slice(max_samples as usize, include_train.unwrap_or(true)) {
+        pub fn evaluate_step_js(&mut self, max_samples: u32, include_train: Option<bool>) -> JsValue {
+            match self.evaluate_step(max_samples as usize, include_train.unwrap_or(true)) {
                 Some(evaluation) => to_js(&evaluation),
                 None => JsValue::UNDEFINED,
             }
@@ -324,15 +323,16 @@ pub(crate) mod js {
         /// Replaces the model by one saved with `exportNpz`; returns `{ config, testAccuracy }` (either may be
         /// undefined: what the file says of its training), or throws a `FileError` saying why it was refused.
         #[wasm_bindgen(js_name = importNpz)]
-        pub fn import_npz(&mut self, bytes: &[u8]) -> Result<JsValue, Error> {
-            Ok(to_js(&self.import(bytes)?))
+        pub fn import_npz_js(&mut self, bytes: &[u8]) -> Result<JsValue, Error> {
+            Ok(to_js(&self.import_npz(bytes)?))
         }
 
         /// Teaches the model that `pixels` (a `Float32Array` from `preprocessDigit`) is the digit `label`, at
         /// once (a few milliseconds): `{ steps, learned, correctionsReadRight }`. Throws an `InputError` on a
         /// wrong length, a non-finite pixel or a label that is not 0–9, and then changes nothing.
-        pub fn teach(&mut self, pixels: &[f32], label: f64) -> Result<JsValue, Error> {
-            Ok(to_js(&self.teach_digit(pixels, label)?))
+        #[wasm_bindgen(js_name = teach)]
+        pub fn teach_js(&mut self, pixels: &[f32], label: f64) -> Result<JsValue, Error> {
+            Ok(to_js(&self.teach(pixels, label)?))
         }
 
         /// Why the model reads `pixels` as it does: `{ predicted, runnerUp, forPredicted, forRunnerUp,

@@ -26,7 +26,7 @@ fn thrown(error: impl Into<JsValue>) -> (String, String) {
 
 #[wasm_bindgen_test]
 fn the_bundled_data_set_decodes_and_trains_in_the_browser() {
-    let mut trainer = WebTrainer::from_npz(BUNDLED, options(r#"{"epochs": 1, "batchSize": 256}"#)).unwrap();
+    let mut trainer = WebTrainer::from_npz_js(BUNDLED, options(r#"{"epochs": 1, "batchSize": 256}"#)).unwrap();
     let info = trainer.dataset_info();
     assert_eq!(field(&info, "trainSamples").as_f64(), Some(8000.0));
     assert_eq!(field(&info, "testSamples").as_f64(), Some(2000.0));
@@ -34,7 +34,7 @@ fn the_bundled_data_set_decodes_and_trains_in_the_browser() {
 
     let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap();
     let now = performance.unchecked_into::<web_sys::Performance>().now();
-    let first = trainer.step_until(now + 1e9, true).unwrap();
+    let first = trainer.step_until_js(now + 1e9, true).unwrap();
     assert_eq!(field(&first, "epochEnded").as_bool(), Some(true), "an epoch's end stops the call");
     let progress = trainer.step(1000);
     assert_eq!(field(&progress, "done").as_bool(), Some(true));
@@ -50,19 +50,19 @@ fn the_bundled_data_set_decodes_and_trains_in_the_browser() {
 #[wasm_bindgen_test]
 fn bad_files_and_options_throw_errors_named_after_their_kind() {
     let truncated = &BUNDLED[..BUNDLED.len() / 3];
-    let (name, message) = thrown(WebTrainer::from_npz(truncated, JsValue::UNDEFINED).err().unwrap());
+    let (name, message) = thrown(WebTrainer::from_npz_js(truncated, JsValue::UNDEFINED).err().unwrap());
     assert_eq!(name, "FileError");
     assert!(message.contains("not a valid .npz archive"), "{message}");
 
-    let (name, message) = thrown(WebTrainer::from_npz(BUNDLED, options(r#"{"softmax": "column"}"#)).err().unwrap());
+    let (name, message) = thrown(WebTrainer::from_npz_js(BUNDLED, options(r#"{"softmax": "column"}"#)).err().unwrap());
     assert_eq!(name, "ConfigError");
     assert!(message.contains(r#"softmax: must be "row" or "batch""#), "{message}");
 
-    let (name, message) = thrown(WebTrainer::from_npz(BUNDLED, options(r#"{"learningrate": 0.5}"#)).err().unwrap());
+    let (name, message) = thrown(WebTrainer::from_npz_js(BUNDLED, options(r#"{"learningrate": 0.5}"#)).err().unwrap());
     assert_eq!(name, "ConfigError");
     assert!(message.contains(r#""learningrate""#) && message.contains("learningRate"), "{message}");
 
-    let trainer = WebTrainer::from_npz(BUNDLED, JsValue::NULL).unwrap();
+    let trainer = WebTrainer::from_npz_js(BUNDLED, JsValue::NULL).unwrap();
     let (name, _) = thrown(trainer.predict(&[0.5; 3]).err().unwrap());
     assert_eq!(name, "InputError");
 }

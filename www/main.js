@@ -36,7 +36,7 @@ const firstClick = (...buttons) =>
   new Promise((resolve) => buttons.forEach((button) => button.addEventListener('click', resolve, { once: true })));
 
 const settings = new SettingsForm($('settings'));
-const session = new Session((state) => renderer.render(state));
+const session = new Session((state) => renderer.render(state), settings.labels());
 const { queries } = session;
 const views = {
   settings,

@@ -61,15 +61,28 @@ export function progressText(phase, progress, epochs) {
   return phase === 'paused' ? `${text} (paused)` : text;
 }
 
+/** An option's name in words when the page gives it no label: "weightDecay" → "weight decay". */
+const inWords = (option) => option.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+
+/**
+ * Settings in words, every option in the core's order by its label in the form (`labels`: option → label):
+ * "learning rate 0.1, mini-batch size 256, …, straighten slanted digits off".
+ */
+export function settingsText(options, labels = {}) {
+  return Object.entries(options)
+    .map(([option, value]) => {
+      const label = (labels[option] ?? inWords(option)).toLowerCase();
+      return `${label} ${typeof value === 'boolean' ? (value ? 'on' : 'off') : value}`;
+    })
+    .join(', ');
+}
+
 /**
  * The notice for a model loaded from `name`: the settings it was trained with (`config`, when the file
- * says) and how it scores on the test set on the page.
+ * says; `labels` as `settingsText` takes them) and how it scores on the test set on the page.
  */
-export function importedText(name, config, testAccuracy) {
-  const how = config
-    ? ` (trained with learning rate ${config.learningRate.toPrecision(3)}, mini-batch ${config.batchSize}, ` +
-      `${config.epochs} epochs, ${config.softmax} softmax, ${config.schedule} rate${config.deskew ? ', deskewed' : ''})`
-    : '';
+export function importedText(name, config, testAccuracy, labels = {}) {
+  const how = config ? ` (trained with ${settingsText(config, labels)})` : '';
   return `Loaded ${name}${how}: ${percent(testAccuracy)} on this test set. Draw a digit, or Train to start over.`;
 }
 

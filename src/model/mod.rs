@@ -22,7 +22,11 @@ use serde::Serialize;
 
 /// The logits of each sample row (bias included), into a buffer the caller keeps. Rows are given one by one,
 /// so a batch can be read straight from the data set by index.
-pub(crate) fn logits_into<'a>(rows: impl Iterator<Item = SparseRow<'a>>, model: &Model, mut logits: ArrayViewMut2<f32>) {
+pub(crate) fn logits_into<'a>(
+    rows: impl Iterator<Item = SparseRow<'a>>,
+    model: &Model,
+    mut logits: ArrayViewMut2<f32>,
+) {
     for (row, mut out) in rows.zip(logits.rows_mut()) {
         let padded = kernels::logits(row, &model.blocks);
         out.iter_mut().zip(padded).for_each(|(o, z)| *o = z);

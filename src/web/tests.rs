@@ -6,7 +6,7 @@ use crate::error::{ConfigError, FileError, InputError};
 const BUNDLED: &[u8] = include_bytes!("../../data/mini_mnist.npz");
 
 fn trainer(config: TrainConfig) -> WebTrainer {
-    WebTrainer::load(BUNDLED, config).unwrap()
+    WebTrainer::from_npz(BUNDLED, config).unwrap()
 }
 
 #[test]
@@ -14,30 +14,30 @@ fn step_until_trains_until_the_clock_passes_the_deadline() {
     let mut web = trainer(TrainConfig { epochs: 2, ..TrainConfig::default() });
     // A clock that advances one millisecond per reading: the fifth batch reads 5.
     let mut time = 0.0;
-    let report = web.step_until_clock(5.0, false, || {
+    let report = web.step_until(5.0, false, || {
         time += 1.0;
         time
     });
     assert_eq!((report.batch_losses.len(), report.progress.total_batches), (5, 5));
     // A deadline already past still runs one batch, so every call makes progress.
-    let report = web.step_until_clock(-1.0, false, || 0.0);
+    let report = web.step_until(-1.0, false, || 0.0);
     assert_eq!(report.progress.total_batches, 6);
 }
 
 #[test]
 fn step_until_can_stop_at_the_end_of_an_epoch() {
     let mut web = trainer(TrainConfig { epochs: 2, ..TrainConfig::default() });
-    let report = web.step_until_clock(f64::INFINITY, true, || 0.0);
+    let report = web.step_until(f64::INFINITY, true, || 0.0);
     assert_eq!((report.progress.epoch, report.progress.batch, report.progress.epoch_ended), (1, 0, true));
     assert_eq!(report.batch_losses.len(), 31, "8000 / 256 batches, one epoch");
-    let rest = web.step_until_clock(f64::INFINITY, false, || 0.0);
+    let rest = web.step_until(f64::INFINITY, false, || 0.0);
     assert!(rest.progress.done && rest.batch_losses.len() == 31, "without the stop it runs to the end");
 }
 
 #[test]
 fn a_clock_that_stands_still_cannot_make_a_call_run_for_ever() {
     let mut web = trainer(TrainConfig { epochs: 1000, ..TrainConfig::default() });
-    let report = web.step_until_clock(1.0, false, || 0.0);
+    let report = web.step_until(1.0, false, || 0.0);
     assert_eq!(report.batch_losses.len(), MAX_BATCHES_PER_CALL);
 }
 
@@ -45,32 +45,32 @@ fn a_clock_that_stands_still_cannot_make_a_call_run_for_ever() {
 fn an_evaluation_in_slices_takes_a_snapshot_and_then_a_new_one() {
     let mut web = trainer(TrainConfig { epochs: 1, ..TrainConfig::default() });
     web.inner.step(3);
-    assert_eq!(web.evaluate_slice(1500, false), None);
+    assert_eq!(web.evaluate_step(1500, false), None);
     web.inner.step(2); // the snapshot does not move
-    let first = web.evaluate_slice(1500, false).expect("2000 test samples in two slices");
+    let first = web.evaluate_step(1500, false).expect("2000 test samples in two slices");
     assert_eq!(first.at_batch, 3);
     assert!(first.train_accuracy.is_nan());
-    let second = web.evaluate_slice(usize::MAX, true).expect("one slice for all");
+    let second = web.evaluate_step(usize::MAX, true).expect("one slice for all");
     assert_eq!(second.at_batch, 5);
     assert!(second.train_accuracy > 0.5);
-    web.evaluate_slice(1, false);
-    web.restart_with(TrainConfig::default()).unwrap();
-    assert_eq!(web.evaluate_slice(usize::MAX, false).unwrap().at_batch, 0, "a restart drops the old snapshot");
+    web.evaluate_step(1, false);
+    web.restart(TrainConfig::default()).unwrap();
+    assert_eq!(web.evaluate_step(usize::MAX, false).unwrap().at_batch, 0, "a restart drops the old snapshot");
 }
 
 #[test]
 fn refusals_keep_their_kind_and_leave_the_run_as_it_was() {
     assert!(matches!(
-        WebTrainer::load(&BUNDLED[..1000], TrainConfig::default()),
+        WebTrainer::from_npz(&BUNDLED[..1000], TrainConfig::default()),
         Err(Error::File(FileError::NotAnArchive(_)))
     ));
-    let refused = WebTrainer::load(BUNDLED, TrainConfig { batch_size: 9000, ..TrainConfig::default() });
+    let refused = WebTrainer::from_npz(BUNDLED, TrainConfig { batch_size: 9000, ..TrainConfig::default() });
     assert!(matches!(refused, Err(Error::Config(ConfigError::BatchTooLarge { batch: 9000, samples: 8000 }))));
 
     let mut web = trainer(TrainConfig { epochs: 1, ..TrainConfig::default() });
     web.inner.step(usize::MAX);
     let weights = web.weights();
-    let refused = web.restart_with(TrainConfig { batch_size: 0, ..TrainConfig::default() });
+    let refused = web.restart(TrainConfig { batch_size: 0, ..TrainConfig::default() });
     assert_eq!(refused.unwrap_err().kind(), "ConfigError");
     assert_eq!(web.weights(), weights, "a refused restart keeps the trained run");
     assert!(matches!(
@@ -84,7 +84,7 @@ fn refusals_keep_their_kind_and_leave_the_run_as_it_was() {
         web.test_image(2000),
         Err(Error::Input(InputError::NoSuchTestSample { index: 2000, samples: 2000 }))
     ));
-    assert!(matches!(web.import(BUNDLED), Err(Error::File(FileError::MissingArray { name: "A", .. }))));
+    assert!(matches!(web.import_npz(BUNDLED), Err(Error::File(FileError::MissingArray { name: "A", .. }))));
     assert_eq!(web.weights(), weights, "a refused model file keeps the model");
     assert!(matches!(preprocess_digit(&[0; 10], 5, 5), Err(Error::Drawing(_))));
 }
@@ -101,7 +101,7 @@ fn a_saved_model_comes_back_with_its_settings_and_a_file_says_what_it_is() {
     );
 
     let mut other = trainer(TrainConfig::default());
-    let saved = other.import(&npz).unwrap();
+    let saved = other.import_npz(&npz).unwrap();
     assert_eq!((saved.config, saved.test_accuracy), (Some(config), Some(0.9)));
     assert_eq!(other.trainer().config(), &config, "the run takes the file's settings");
     assert_eq!(other.weights(), web.weights());
@@ -127,10 +127,10 @@ fn a_label_from_javascript_must_be_a_whole_digit() {
     let mut web = trainer(TrainConfig { epochs: 1, ..TrainConfig::default() });
     let pixels = web.test_image(0).unwrap();
     for label in [2.5, -1.0, 10.0, f64::NAN] {
-        assert!(matches!(web.teach_digit(&pixels, label), Err(Error::Input(InputError::Label(_)))), "{label}");
+        assert!(matches!(web.teach(&pixels, label), Err(Error::Input(InputError::Label(_)))), "{label}");
     }
     assert!(web.correction_labels().is_empty(), "a refused lesson keeps nothing");
-    assert!(web.teach_digit(&pixels, 7.0).is_ok());
+    assert!(web.teach(&pixels, 7.0).is_ok());
     assert_eq!(web.correction_labels(), [7]);
     assert_eq!(web.correction_image(0).unwrap(), pixels);
     assert!(matches!(web.correction_image(1), Err(Error::Input(InputError::NoSuchCorrection { index: 1, count: 1 }))));
@@ -142,16 +142,16 @@ fn corrections_and_deskewing_come_back_with_an_imported_model() {
     web.inner.step(usize::MAX);
     let pixels = web.test_image(3).unwrap();
     assert_ne!(web.model_input(&pixels).unwrap(), pixels, "a deskewing model reads the straightened image");
-    web.teach_digit(&pixels, 4.0).unwrap();
+    web.teach(&pixels, 4.0).unwrap();
     let npz = web.export_npz(None);
 
     let mut other = trainer(TrainConfig::default());
     assert_eq!(other.model_input(&pixels).unwrap(), pixels, "a model that does not deskew reads it as it is");
-    other.import(&npz).unwrap();
+    other.import_npz(&npz).unwrap();
     assert!(other.trainer().reader().reading().straightens() && other.trainer().config().deskew);
     assert_eq!(other.correction_labels(), [4]);
     other.remove_correction(0).unwrap();
-    other.teach_digit(&pixels, 4.0).unwrap();
+    other.teach(&pixels, 4.0).unwrap();
     other.clear_corrections();
     assert!(other.correction_labels().is_empty());
 }
@@ -219,12 +219,12 @@ fn a_refusal_met_while_loading_ends_it() {
 #[test]
 fn straightening_ahead_of_a_deskewing_restart_is_done_in_pieces() {
     let mut web = trainer(TrainConfig::default());
-    let first = web.straighten_until_clock(|| true);
+    let first = web.straighten_until(0.0, || 0.0);
     assert!(first > 0.0 && first < 0.01, "{first}: a few samples of 10,000");
-    assert_eq!(web.straighten_until_clock(|| false), 1.0);
+    assert_eq!(web.straighten_until(f64::INFINITY, || 0.0), 1.0);
     let mut at_once = trainer(TrainConfig::default());
     for run in [&mut web, &mut at_once] {
-        run.restart_with(TrainConfig { epochs: 1, ..TrainConfig::best() }).unwrap();
+        run.restart(TrainConfig { epochs: 1, ..TrainConfig::best() }).unwrap();
         run.inner.step(usize::MAX);
     }
     assert_eq!(web.weights(), at_once.weights());

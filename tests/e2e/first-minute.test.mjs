@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { choosePreset, line, number, openPage, reveal, setting, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
+import { choosePreset, frames, line, number, openPage, reveal, setting, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
 
 const shared = siteAndBrowser();
 const DESKTOP = { width: 1280, height: 800 };
@@ -44,14 +44,20 @@ test('desktop: Train, the curves, the test accuracy and the pad are in view befo
   assert.ok(chart.width >= 200 && chart.height >= 90, `a chart of at least 200×90 px: ${JSON.stringify(chart)}`);
   assert.equal(await page.isChecked('input[name="pace"][value="watch"]'), true, 'a first visit watches it learn');
 
+  // Watching: the curves grow in several steps a visitor can see, not all at once. What a visitor sees is
+  // what each frame shows: the loss curve's length is noted at every frame until the run is done.
+  await page.evaluate(() => {
+    const seen = (window.lengthsSeen = new Set());
+    const note = () => {
+      seen.add(document.querySelector('#loss-chart').dataset.points);
+      if (document.body.dataset.state !== 'done') requestAnimationFrame(note);
+    };
+    requestAnimationFrame(note);
+  });
   await page.click('#train-button');
-  // Watching: the curves grow in several steps a visitor can see, not all at once.
-  const seen = new Set();
-  while ((await page.getAttribute('body', 'data-state')) !== 'done') {
-    seen.add(await page.getAttribute('#loss-chart', 'data-points'));
-    await page.waitForTimeout(100);
-  }
-  assert.ok(seen.size >= 5, `the loss curve was seen at ${seen.size} lengths while it trained`);
+  await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+  const seen = await page.evaluate(() => window.lengthsSeen.size);
+  assert.ok(seen >= 5, `the loss curve was seen at ${seen} lengths while it trained`);
   await assertInView(page, wanted, 'during and after');
   assert.ok((await number(page, '#stat-test-accuracy')) >= 0.86);
   assert.equal(await page.evaluate(() => scrollY), 0, 'nothing scrolled');
@@ -99,7 +105,7 @@ test('phone: every control is at least 44×44 px, no text is under 12 px, and no
   await page.tap('#teach-buttons button[data-digit="7"]');
   await page.locator('#corrections').waitFor({ state: 'visible' });
   await page.$$eval('details', (all) => all.forEach((details) => (details.open = true)));
-  await page.waitForTimeout(100); // what opening them lays out
+  await frames(page, 2); // what opening them shows (views drawn once on screen) is drawn by then
   const small = await page.$$eval('button, select, summary, input:not([type=checkbox]):not([type=radio]):not([type=file]), label:has(> input[type=radio]), label:has(> input[type=checkbox]), .file-button', (elements) =>
     elements
       .filter((e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden')

@@ -71,8 +71,33 @@ export async function setting(page, name, value) {
   else await field.fill(String(value));
 }
 
+/** The core's presets ({ homework, best }), read in Node from the same wasm package the page is built from. */
+export async function corePresets() {
+  const { core } = await import('../js/common.mjs');
+  return core.presets();
+}
+
+/** The options the settings form holds, as the core's types: what a run would be made with. */
+export const optionsShown = (page) =>
+  page.$$eval('#settings [name]:not([name=preset]):not([name=pace]):not([name=compare])', (fields) =>
+    Object.fromEntries(
+      fields.map((f) => [f.name, f.type === 'checkbox' ? f.checked : f.type === 'number' ? Number(f.value) : f.value]),
+    ),
+  );
+
 /** Chooses a preset ('homework', 'bug' or 'best') as a visitor would. */
 export const choosePreset = (page, name) => page.check(`input[name="preset"][value="${name}"]`);
+
+/** Resolves once the page has drawn `count` more frames: time for what is drawn at a frame, measured in frames. */
+export const frames = (page, count) =>
+  page.evaluate(
+    (count) =>
+      new Promise((resolve) => {
+        const next = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => next(left - 1)));
+        next(count);
+      }),
+    count,
+  );
 
 export const number = async (page, selector) => Number(await page.getAttribute(selector, 'data-value'));
 

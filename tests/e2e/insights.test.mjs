@@ -4,13 +4,24 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { choosePreset, line, npyHeader, number, openPage, reveal, setting, siteAndBrowser, stroke, trainToTheEnd, unzip } from './harness.mjs';
+import {
+  choosePreset,
+  corePresets,
+  line,
+  npyHeader,
+  number,
+  openPage,
+  optionsShown,
+  reveal,
+  setting,
+  siteAndBrowser,
+  stroke,
+  trainToTheEnd,
+  unzip,
+} from './harness.mjs';
 
 const shared = siteAndBrowser();
-
-/** The settings form's fields, name → value as shown. */
-const settingsShown = (page) =>
-  page.$$eval('#settings [name]:not([type=checkbox]):not([type=radio])', (fields) => Object.fromEntries(fields.map((f) => [f.name, f.value])));
+const { homework, best } = await corePresets();
 
 const probabilities = (page) => page.$$eval('#probabilities .value', (values) => values.map((v) => v.textContent));
 
@@ -120,7 +131,7 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   const fresh = await openPage(shared.browser, shared.site.url); // a new browser context: nothing kept
   await fresh.setInputFiles('#model-input', file);
   await fresh.locator('#model-notice').waitFor({ state: 'visible' });
-  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.100, mini-batch 256, 10 epochs, row softmax, constant rate\): 8\d\.\d % on this test set/);
+  assert.match(await fresh.textContent('#model-notice'), /^Loaded model-\d+\.npz \(trained with learning rate 0\.1, mini-batch size 256, epochs 10, .*softmax row.*\): 8\d\.\d % on this test set/);
   assert.equal(await number(fresh, '#stat-test-accuracy'), await number(page, '#stat-test-accuracy'));
   await stroke(fresh, line([0.5, 0.15], [0.5, 0.85]));
   await fresh.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit !== '');
@@ -165,16 +176,8 @@ test('the last trained model survives a reload, and Reset forgets it', async () 
 test('the address carries the settings and Copy link shares them', async () => {
   const context = await shared.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await openPage(shared.browser, `${shared.site.url}?lr=0.05&batch=128&epochs=3&seed=7&softmax=batch`, undefined, context);
-  const values = await settingsShown(page);
-  assert.deepEqual(values, {
-    learningRate: '0.05',
-    batchSize: '128',
-    epochs: '3',
-    seed: '7',
-    weightDecay: '0',
-    schedule: 'constant',
-    softmax: 'batch',
-  });
+  const linked = { learningRate: 0.05, batchSize: 128, epochs: 3, seed: 7, softmax: 'batch' };
+  assert.deepEqual(await optionsShown(page), { ...homework, ...linked }, 'the link\'s settings, the others the defaults');
   await setting(page, 'epochs', '4');
   const address = await page.evaluate(() => location.href); // (replaceState does not move page.url())
   assert.match(address, /[?&]epochs=4(&|$)/);
@@ -195,16 +198,7 @@ test('the best preset straightens the digits and reaches 0.94 on the bundled dig
   await choosePreset(page, 'best');
   assert.equal(await page.isChecked('input[name="deskew"]'), true, 'the best settings deskew');
   assert.match(await page.evaluate(() => location.search), /deskew=1/);
-  const values = await settingsShown(page);
-  assert.deepEqual(values, {
-    learningRate: '0.5',
-    batchSize: '64',
-    epochs: '30',
-    seed: '0',
-    weightDecay: '0',
-    schedule: 'cosine',
-    softmax: 'row',
-  });
+  assert.deepEqual(await optionsShown(page), best);
   assert.match(await page.evaluate(() => location.search), /schedule=cosine/);
   await trainToTheEnd(page);
   const accuracy = await number(page, '#stat-test-accuracy');

@@ -72,18 +72,21 @@ test('a full-size data set loads in slices: a progress line and frames meanwhile
     'y_test.npy': npy(repeated(valuesOf('y_test'), 10_000, 1), [10_000]),
   });
   const page = await openPage(shared.browser, shared.site.url, { width: 1280, height: 900 });
-  // A phone's speed: loading takes seconds, and the page must go on meanwhile.
+  // A phone's speed, so that loading takes a while and says how far it has got several times.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   const folder = mkdtempSync(join(tmpdir(), 'mnist-logreg-'));
   const file = join(folder, 'full-size.npz'); // Playwright hands files over 50 MB to the page by path
   writeFileSync(file, archive);
-  // What the page shows while it reads, and the frames it draws meanwhile, as they happen.
+  // What the page shows while it reads, and how many frames it has drawn by each progress line.
   await page.evaluate(() => {
-    const seen = (window.whileLoading = { texts: [], frames: 0 });
+    const seen = (window.whileLoading = { texts: [], framesAt: [], frames: 0 });
     const line = document.querySelector('#data-loading');
     new MutationObserver(() => {
-      if (!line.hidden) seen.texts.push(line.textContent.trim());
+      const text = line.textContent.trim();
+      if (line.hidden || text === seen.texts.at(-1)) return;
+      seen.texts.push(text);
+      seen.framesAt.push(seen.frames);
     }).observe(line, { attributes: true, subtree: true, characterData: true, childList: true });
     const frame = () => {
       if (!line.hidden) seen.frames += 1;
@@ -95,10 +98,13 @@ test('a full-size data set loads in slices: a progress line and frames meanwhile
   after(() => rmSync(folder, { recursive: true })); // the page reads the file after the input changes
   await page.waitForFunction(() => window.whileLoading.texts.length > 0, null, { timeout: 60_000 });
   await page.waitForFunction(() => document.querySelector('#data-loading').hidden, null, { timeout: 60_000 });
-  const { texts, frames } = await page.evaluate(() => window.whileLoading);
+  const { texts, framesAt } = await page.evaluate(() => window.whileLoading);
   assert.match(texts[0], /^Reading full-size\.npz… \d+ %$/);
-  // Progress is told ten times a second: at least three frames for each is 30 frames a second or more.
-  assert.ok(frames >= 3 * texts.length, `${frames} frames drawn while the file was read, ${texts.length} progress lines`);
+  assert.ok(texts.length >= 3, `it says how far it has got as it goes: ${texts}`);
+  // The reading yields to the browser between slices, so frames keep coming: the page draws between one
+  // progress line and the next (how many frames a second is the benchmark's to say, not a test's).
+  const between = framesAt.slice(1).map((frames, i) => frames - framesAt[i]);
+  assert.ok(between.every((frames) => frames > 0), `frames drawn between the progress lines: ${between}`);
   assert.equal(
     await page.textContent('#data-summary'),
     'full-size.npz: 60,000 training and 10,000 test images of 28×28.',

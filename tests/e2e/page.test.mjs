@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, ellipse, line, number, openPage, setting, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
+import { ROOT, ellipse, frames, line, number, openPage, setting, siteAndBrowser, stroke, trainToTheEnd } from './harness.mjs';
 
 const shared = siteAndBrowser();
 
@@ -61,8 +61,10 @@ test('Pause stops training and Resume continues it', async () => {
   assert.equal(await page.getAttribute('body', 'data-state'), 'paused');
   assert.equal(await page.textContent('#pause-button'), 'Resume');
   const paused = await page.getAttribute('#progress', 'value');
-  await page.waitForTimeout(400);
+  const chunks = await page.evaluate(() => window.trainingLoop.stats.chunks);
+  await frames(page, 10); // a running loop trains at every frame
   assert.equal(await page.getAttribute('#progress', 'value'), paused, 'no batch runs while paused');
+  assert.equal(await page.evaluate(() => window.trainingLoop.stats.chunks), chunks, 'nor any chunk of work');
   assert.match(await page.textContent('#progress-text'), /\(paused\)$/);
   assert.equal(await page.isDisabled('input[name="epochs"]'), false, 'settings can change while paused');
 

@@ -1,28 +1,28 @@
 // The page's session (www/session/session.js) in Node with the real wasm core and no page: how it tells
 // the core refusing input from the core failing, and what it does about each.
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { bundled as bytes, core, fixture, pageModule } from './common.mjs';
 
-const root = new URL('../../', import.meta.url);
-const core = await import(new URL('www/pkg/mnist_logreg.js', root));
-const { isRefusal } = await import(new URL('www/core.js', root));
-const { aDigit } = await import(new URL('www/page-text.js', root));
-const { Session } = await import(new URL('www/session/session.js', root));
-const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
-let options; // the homework settings
+const { isRefusal } = await pageModule('core.js');
+const { aDigit, settingsText } = await pageModule('page-text.js');
+const { Session } = await pageModule('session/session.js');
+const options = core.presets().homework;
 
-before(() => {
-  core.initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) });
-  options = core.presets().homework;
-});
-
-/** A session on the bundled data whose renders are counted. */
+/**
+ * A session on the bundled data whose renders are counted; `until(test)` resolves once a render's state
+ * passes `test` (at once if the state passes it already).
+ */
 async function session() {
   const renders = { count: 0 };
-  const started = new Session(() => (renders.count += 1));
+  const waiting = new Set();
+  const started = new Session((state) => {
+    renders.count += 1;
+    for (const wait of waiting) if (wait.test(state)) waiting.delete(wait) && wait.resolve();
+  });
+  const until = (test) => (test(started.state) ? Promise.resolve() : new Promise((resolve) => waiting.add({ test, resolve })));
   assert.ok(await started.start(core, { name: 'bundled', bytes }, options));
-  return { session: started, renders };
+  return { session: started, renders, until };
 }
 
 test('refusals are told by the name the core gives them, not by their wording', () => {
@@ -56,10 +56,12 @@ test('a saved model opened as data is loaded as a model', async () => {
   const other = core.Trainer.fromNpz(bytes, { epochs: 1 });
   other.step(1000);
   await s.openFile({ name: 'saved.npz', bytes: other.exportNpz(0.8) }, options);
+  const trainedWith = `Loaded saved.npz (trained with ${settingsText(other.config())}): `;
   other.free();
   assert.equal(s.state.imported, true);
   assert.equal(s.state.data.name, 'bundled', 'the data stay');
-  assert.match(s.state.notice, /^Loaded saved\.npz \(trained with learning rate 0\.100, mini-batch 256, 1 epochs, row softmax, constant rate\): \d+\.\d % on this test set/);
+  assert.ok(s.state.notice.startsWith(trainedWith), `${s.state.notice} names the settings the file holds`);
+  assert.match(s.state.notice.slice(trainedWith.length), /^\d+\.\d % on this test set/);
 });
 
 test('when the core fails, the session restarts it on the same data and says so', async () => {
@@ -107,7 +109,7 @@ test('the drawing on the pad can be taught once the model is trained; Reset asks
   broken[10] = NaN;
   s.showDigit({ pixels: broken, source: '', fromPad: true });
   s.teach(labels[index]);
-  assert.match(s.state.taught, /./, 'a refused drawing says why');
+  assert.equal(s.state.taught, 'Pixel 10 is NaN; pixels must be finite numbers', 'a refused drawing says why: the core\'s words');
   assert.equal(s.state.corrections.length, 0, 'and changes nothing');
 
   s.showDigit({ pixels, source: '', fromPad: true, drawing: true });
@@ -155,7 +157,7 @@ test('a data set is read in slices; a file given meanwhile replaces it, and a re
   assert.equal(s.state.data, other, 'the file given last is the one taken');
   assert.equal(s.state.loading, null);
 
-  const nan = readFileSync(new URL('tests/fixtures/loader/bad_nan_pixel.npz', root));
+  const nan = fixture('loader/bad_nan_pixel.npz');
   const taken = s.state.trainer;
   assert.equal(await s.useData({ name: 'nan.npz', bytes: nan }, options), false);
   assert.match(s.state.dataError.message, /^nan\.npz was not loaded\. .*X_train holds NaN at sample 3, pixel 117/);
@@ -175,31 +177,42 @@ test('a run that deskews straightens the data set in slices first, and only once
   assert.equal(s.state.phase, 'running');
   assert.equal(s.state.deskews, true);
   assert.equal(s.state.loading, null);
-  const loops = [s.state.loop];
+  const first = s.state.loop;
   await s.train(best);
   assert.equal(s.state.phase, 'running', 'straightened already: the run starts at once');
-  loops.push(s.state.loop);
-  for (const loop of loops) {
-    loop.pause();
-    loop.channel.port1.close(); // an open port would keep Node running
-  }
+  assert.ok(s.state.loop !== first && !first.running, 'the run it replaced has stopped');
+  s.state.loop.dispose(); // the first was disposed of by the session: an open port would keep Node running
 });
 
+/** A run on the bundled data with `config` alone, trained `batches` batches: what a run with it must equal. */
+function aloneAfter(config, batches) {
+  const alone = core.Trainer.fromNpz(bytes, config);
+  alone.step(batches);
+  const weights = alone.weights();
+  alone.free();
+  return weights;
+}
+
 test('compare mode makes its second trainer in slices, then trains both on the same batches', async () => {
-  const { session: s } = await session();
+  const { session: s, until } = await session();
   globalThis.requestAnimationFrame ??= (callback) => setTimeout(() => callback(performance.now()), 16);
   globalThis.cancelAnimationFrame ??= (id) => clearTimeout(id);
   // Long enough to be still running when looked at: it is paused below.
   await s.train({ ...options, epochs: 1000 }, { compare: true });
   assert.equal(s.state.phase, 'loading', 'no Train or Reset while the second trainer is read');
-  for (let waited = 0; s.state.phase === 'loading' && waited < 10_000; waited += 5) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  const { loop, twin, trainer } = s.state;
+  await until((state) => state.phase !== 'loading');
   assert.equal(s.state.phase, 'running');
+  await until((state) => state.progress?.totalBatches >= 3);
+  const { loop, twin, trainer, curves } = s.state;
+  loop.dispose();
   assert.ok(twin && twin !== trainer);
   assert.deepEqual([trainer.config().softmax, twin.config().softmax], ['row', 'batch']);
-  assert.equal(s.state.curves.compare, true);
-  loop.pause();
-  loop.channel.port1.close(); // an open port would keep Node running
+  assert.deepEqual({ ...twin.config(), softmax: 'row' }, trainer.config(), 'only the softmax differs');
+  // The same number of batches, and the very batches a run of each alone would have taken (the same seed).
+  const batches = trainer.progress().totalBatches;
+  assert.equal(twin.progress().totalBatches, batches);
+  assert.deepEqual(trainer.weights(), aloneAfter(trainer.config(), batches), 'the run took its own batches');
+  assert.deepEqual(twin.weights(), aloneAfter(twin.config(), batches), 'and the twin the same ones');
+  assert.equal(curves.compare, true);
+  assert.equal(curves.twinLoss.filter((loss) => loss !== null).length, batches, 'a twin loss for every batch');
 });

@@ -1,15 +1,11 @@
 // The page's training loop (www/session/training-loop.js) in Node, with the real wasm trainer and a browser stand-in
 // whose frames and tasks the test runs by hand: what the loop does when frames come, stop, or come late.
-import { before, beforeEach, test } from 'node:test';
+import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { bundled as bytes, core, pageModule } from './common.mjs';
 
-const root = new URL('../../', import.meta.url);
-const { initSync, Trainer } = await import(new URL('www/pkg/mnist_logreg.js', root));
-const { TrainingLoop, batchesPerSecond, chunkDeadline } = await import(new URL('www/session/training-loop.js', root));
-const bytes = readFileSync(new URL('data/mini_mnist.npz', root));
-
-before(() => initSync({ module: readFileSync(new URL('www/pkg/mnist_logreg_bg.wasm', root)) }));
+const { Trainer } = core;
+const { TrainingLoop, batchesPerSecond, chunkDeadline } = await pageModule('session/training-loop.js');
 
 // The browser: frame callbacks wait until `frame()`; posted messages wait in `tasks` until `runTasks()`.
 let frameCallbacks;
@@ -26,7 +22,7 @@ globalThis.requestAnimationFrame = (callback) => {
 globalThis.cancelAnimationFrame = (id) => frameCallbacks.delete(id);
 globalThis.MessageChannel = class {
   constructor() {
-    this.port1 = { onmessage: null };
+    this.port1 = { onmessage: null, close() {} };
     this.port2 = { postMessage: () => tasks.push(() => this.port1.onmessage({ data: null })) };
   }
 };

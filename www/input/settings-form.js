@@ -1,9 +1,20 @@
 // The training settings form: the presets (the main choice), the pace, and the fields they fill, which fold
 // away under "Change the settings". It reads and validates the fields into the options `Trainer.fromNpz`
 // takes, shows a model's options when the model changes, and locks while a run uses them. The options and
-// their defaults come from the core (`presets()`); a boolean option is a checkbox. `compare` and `pace` are
-// settings of the page, not options.
+// their defaults come from the core (`presets()`); a boolean option is a checkbox. `preset`, `compare` and
+// `pace` are settings of the page, not options: every other named field is an option, by its name.
 import { sameOptions } from '../options.js';
+
+/** The form's fields that are the page's own settings rather than the core's options. */
+export const PAGE_FIELDS = ['preset', 'pace', 'compare'];
+
+/** A field's label in words: the text of its `label`, not that of the field (a select's choices). */
+function fieldLabel(field) {
+  const label = field.closest?.('label');
+  if (!label) return field.name;
+  const words = [...label.childNodes].filter((node) => node.nodeType === 3 /* text */).map((node) => node.textContent);
+  return words.join(' ').trim() || field.name;
+}
 
 /** The homework with its bug: the fixed homework's settings, the softmax over the whole batch. */
 const withBug = (homework) => ({ ...homework, softmax: 'batch' });
@@ -70,6 +81,17 @@ export class SettingsForm {
     if (details) details.open = true;
   }
 
+  /** The options the form has fields for, in its order, before the core is loaded: the fields not in PAGE_FIELDS. */
+  get optionNames() {
+    const names = [...this.form.elements].map((field) => field.name).filter((name) => name && !PAGE_FIELDS.includes(name));
+    return [...new Set(names)];
+  }
+
+  /** Each option's label in words, as the form shows it: option → label. */
+  labels() {
+    return Object.fromEntries(this.optionNames.map((name) => [name, fieldLabel(this.form.elements[name])]));
+  }
+
   /** Whether compare mode is on: also train the other softmax alongside. */
   get compare() {
     return this.form.elements.compare.checked;
@@ -85,8 +107,7 @@ export class SettingsForm {
     if (!this.presets) return { error: 'The page is still loading.' };
     for (const input of this.form.querySelectorAll('input')) {
       if (!input.checkValidity()) {
-        const label = input.closest('label')?.firstChild?.textContent.trim() ?? input.name;
-        return { error: `${label}: ${input.validationMessage}`, input };
+        return { error: `${fieldLabel(input)}: ${input.validationMessage}`, input };
       }
     }
     const options = {};

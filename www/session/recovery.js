@@ -6,7 +6,7 @@ import { messageOf } from '../core.js';
 /** Restarts `session`'s core on the same data after `session.state.failure`. */
 export function recover(session) {
   const { failure, data, options, loop, twin } = session.state;
-  loop?.pause();
+  loop?.dispose();
   try {
     twin?.free();
   } catch {

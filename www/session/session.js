@@ -24,9 +24,10 @@ import { canTeach, initialState } from './state.js';
 import { TrainingLoop, batchesPerSecond } from './training-loop.js';
 
 export class Session {
-  /** @param {(state: object) => void} render draws the state; called after every change */
-  constructor(render) {
+  /** `render(state)` draws the state after every change; `settingLabels` (option → label) word the notices. */
+  constructor(render, settingLabels = {}) {
     this.render = render;
+    this.settingLabels = settingLabels;
     this.core = null;
     this.state = initialState();
     this.loadingNow = null; // the data set being read, until it is taken (a newer one replaces it)
@@ -144,7 +145,7 @@ export class Session {
   /** Takes `trainer` (a new one, or the current one restarted) made with `options` as the run. */
   adopt(trainer, options, changes = {}) {
     const { loop, twin, trainer: previous } = this.state;
-    loop?.pause();
+    loop?.dispose();
     if (previous && previous !== trainer) this.guard(() => previous.free());
     if (twin) this.guard(() => twin.free());
     const progress = this.guard(() => trainer.progress());
@@ -203,7 +204,7 @@ export class Session {
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,
       trainAccuracy: evaluation.trainAccuracy,
-      notice: importedText(name, saved.config, evaluation.testAccuracy),
+      notice: importedText(name, saved.config, evaluation.testAccuracy, this.settingLabels),
     });
     return true;
   }

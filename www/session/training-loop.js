@@ -130,6 +130,15 @@ export class TrainingLoop {
     cancelAnimationFrame(this.frame);
   }
 
+  /**
+   * Stops for good, once the run is replaced: also closes the channel the chunks come through, as an open
+   * port keeps the event loop alive (Node's would never exit).
+   */
+  dispose() {
+    this.pause();
+    this.channel.port1.close();
+  }
+
   resume() {
     if (this.running || this.finished) return;
     this.running = true;
