@@ -46,20 +46,21 @@ pub struct LoadProgress {
 
 impl WebLoader {
     /// Opens the archive's directory and checks the options that need no data, reading nothing else; the
-    /// headers are read by the first calls of `advance`, one a piece of work.
-    pub fn open(source: Source, config: TrainConfig) -> Result<WebLoader, Error> {
+    /// headers are read by the first calls of `step_until`, one a piece of work.
+    pub fn new(source: Source, config: TrainConfig) -> Result<WebLoader, Error> {
         config.check()?;
         Ok(WebLoader { stage: Stage::Reading(Box::new(DatasetLoader::open(source)?), config) })
     }
 
-    /// Loads on until `out_of_time()` says so (asked after every chunk, so each call makes progress) or
-    /// the run is ready. A refusal ends the loading; later calls refuse too.
-    pub fn advance(&mut self, mut out_of_time: impl FnMut() -> bool) -> Result<LoadProgress, Error> {
+    /// Loads on until `now()` reaches `deadline` (read after every chunk, so each call makes progress) or
+    /// the run is ready. A refusal ends the loading; later calls refuse too. JS's `stepUntil` is this with
+    /// `performance.now` as the clock.
+    pub fn step_until(&mut self, deadline: f64, mut now: impl FnMut() -> f64) -> Result<LoadProgress, Error> {
         loop {
             let stage = std::mem::replace(&mut self.stage, Stage::Spent);
             self.stage = Self::next(stage)?;
             let progress = self.progress();
-            if progress.done || out_of_time() {
+            if progress.done || now() >= deadline {
                 return Ok(progress);
             }
         }
@@ -105,12 +106,12 @@ impl WebLoader {
         LoadProgress { stage, fraction, done }
     }
 
-    /// The run, loading whatever is left at once.
-    pub fn into_trainer(mut self) -> Result<WebTrainer, Error> {
-        self.advance(|| false)?;
+    /// The run, loading whatever is left at once; the loader is used up.
+    pub fn finish(mut self) -> Result<WebTrainer, Error> {
+        self.step_until(f64::INFINITY, || 0.0)?;
         match self.stage {
             Stage::Ready(trainer) => Ok(WebTrainer { inner: *trainer, pending: None }),
-            _ => unreachable!("advance runs until the run is ready or refuses"),
+            _ => unreachable!("step_until runs until the run is ready or refuses"),
         }
     }
 }
@@ -159,21 +160,22 @@ mod js {
         /// Opens the archive's directory and checks the options that need no data; throws a `FileError`
         /// (not a zip archive) or a `ConfigError` when refused.
         #[wasm_bindgen(constructor)]
-        pub fn new(bytes: js_sys::Uint8Array, options: JsValue) -> Result<WebLoader, Error> {
-            WebLoader::open(JsBytes { array: bytes, position: 0 }, config_from_js(options)?)
+        pub fn new_js(bytes: js_sys::Uint8Array, options: JsValue) -> Result<WebLoader, Error> {
+            WebLoader::new(JsBytes { array: bytes, position: 0 }, config_from_js(options)?)
         }
 
         /// Loads until `performance.now()` passes `deadline` (a chunk at least): `{ stage, fraction, done }`.
         /// Throws a `FileError` (or a `ConfigError` for options that do not fit the data) when refused.
         #[wasm_bindgen(js_name = stepUntil)]
-        pub fn step_until(&mut self, deadline: f64) -> Result<JsValue, JsValue> {
+        pub fn step_until_js(&mut self, deadline: f64) -> Result<JsValue, JsValue> {
             let clock = performance()?;
-            Ok(to_js(&self.advance(|| clock.now() >= deadline)?))
+            Ok(to_js(&self.step_until(deadline, || clock.now())?))
         }
 
         /// The run on the loaded data (loading whatever is left at once); the loader is used up.
-        pub fn finish(self) -> Result<WebTrainer, Error> {
-            self.into_trainer()
+        #[wasm_bindgen(js_name = finish)]
+        pub fn finish_js(self) -> Result<WebTrainer, Error> {
+            self.finish()
         }
     }
 }

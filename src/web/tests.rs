@@ -159,12 +159,12 @@ fn corrections_and_deskewing_come_back_with_an_imported_model() {
 /// Loads `bytes` with a clock that is always out of time (one piece of work per call); the run and the
 /// progress reported after each call.
 fn load_in_slices(bytes: &[u8], config: TrainConfig) -> Result<(WebTrainer, Vec<LoadProgress>), Error> {
-    let mut loader = WebLoader::open(Source::new(bytes.to_vec()), config)?;
+    let mut loader = WebLoader::new(Source::new(bytes.to_vec()), config)?;
     let mut seen = vec![loader.progress()];
     while !seen.last().unwrap().done {
-        seen.push(loader.advance(|| true)?);
+        seen.push(loader.step_until(0.0, || 0.0)?);
     }
-    Ok((loader.into_trainer()?, seen))
+    Ok((loader.finish()?, seen))
 }
 
 #[test]
@@ -195,22 +195,19 @@ fn a_data_set_loaded_in_slices_trains_exactly_as_one_loaded_at_once() {
 #[test]
 fn a_refusal_met_while_loading_ends_it() {
     assert!(matches!(
-        WebLoader::open(Source::new(BUNDLED[..1000].to_vec()), TrainConfig::default()),
+        WebLoader::new(Source::new(BUNDLED[..1000].to_vec()), TrainConfig::default()),
         Err(Error::File(FileError::NotAnArchive(_)))
     ));
     let zero_batch = TrainConfig { batch_size: 0, ..TrainConfig::default() };
     assert!(
-        matches!(
-            WebLoader::open(Source::new(BUNDLED.to_vec()), zero_batch),
-            Err(Error::Config(ConfigError::ZeroBatch))
-        ),
+        matches!(WebLoader::new(Source::new(BUNDLED.to_vec()), zero_batch), Err(Error::Config(ConfigError::ZeroBatch))),
         "settings that need no data are refused before any is read"
     );
     let nan = include_bytes!("../../tests/fixtures/loader/bad_nan_pixel.npz");
-    let mut loader = WebLoader::open(Source::new(nan.to_vec()), TrainConfig::default()).expect("its headers are fine");
-    let refused = loader.advance(|| false).unwrap_err();
+    let mut loader = WebLoader::new(Source::new(nan.to_vec()), TrainConfig::default()).expect("its headers are fine");
+    let refused = loader.step_until(f64::INFINITY, || 0.0).unwrap_err();
     assert!(matches!(refused, Error::File(FileError::NonFinitePixel { sample: 3, pixel: 117, .. })), "{refused:?}");
-    assert!(loader.advance(|| false).is_err(), "a refused loader stays refused");
+    assert!(loader.step_until(f64::INFINITY, || 0.0).is_err(), "a refused loader stays refused");
     // Settings that do not fit the data are known once it is read.
     let too_large = TrainConfig { batch_size: 9000, ..TrainConfig::default() };
     assert!(matches!(load_in_slices(BUNDLED, too_large), Err(Error::Config(ConfigError::BatchTooLarge { .. }))));
