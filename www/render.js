@@ -11,15 +11,24 @@ import { canTeach, curvesNote, isTrained } from './session/state.js';
 const VIEW_REFRESH_MS = 100;
 const WEIGHTS_REFRESH_MS = 250;
 const RESULTS_REFRESH_MS = 1000;
+const MAX_DRAWING_SHARE = 0.1; // while training, drawing a figure takes at most this share of the time
 
-/** A clock for a pace: calling it says whether `ms` have passed since it last said yes. */
+/**
+ * A clock for a pace: `due()` says whether `ms` have passed since it last said yes, or longer when what it
+ * paces was told (`took(ms)`) to cost more than MAX_DRAWING_SHARE of that: a slow phone redraws less often.
+ */
 function every(ms) {
-  let last = -Infinity;
-  return () => {
-    const now = performance.now();
-    if (now - last < ms) return false;
-    last = now;
-    return true;
+  let [last, gap] = [-Infinity, ms];
+  return {
+    due() {
+      const now = performance.now();
+      if (now - last < gap) return false;
+      last = now;
+      return true;
+    },
+    took(cost) {
+      gap = Math.max(ms, cost / MAX_DRAWING_SHARE);
+    },
   };
 }
 
@@ -86,20 +95,27 @@ export class PageRenderer {
     });
     training.showDrawings(state.corrections.length, state.confirmingReset);
     corrections.show(state.corrections, state.info?.imageShape);
-    const refresh = !running || this.due.view();
+    const refresh = !running || this.due.view.due();
     if (refresh) {
+      const started = performance.now();
       training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
       const { testAccuracy, trainAccuracy, samplesPerSecond } = state;
       // The loss as the chart's main line draws it: smoothed, not the last mini-batch's alone.
       const loss = state.curves.smoothedLoss.findLast((value) => value !== null) ?? undefined;
       training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond });
       charts.show(state.curves);
+      // uPlot draws in a microtask queued by `show`: this one runs after it.
+      queueMicrotask(() => this.due.view.took(performance.now() - started));
     }
     if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);
     const { weights, results } = this.panels;
     if (running) {
-      if (this.onScreen.isInView(weights) && this.due.weights()) this.drawWeights(state);
-      if (this.onScreen.isInView(results) && this.due.results()) this.drawResults(state);
+      for (const [panel, pace, draw] of [[weights, this.due.weights, 'drawWeights'], [results, this.due.results, 'drawResults']]) {
+        if (!this.onScreen.isInView(panel) || !pace.due()) continue;
+        const started = performance.now();
+        this[draw](state);
+        pace.took(performance.now() - started);
+      }
     } else {
       this.drawNowOrSoon(weights, () => this.drawWeights(this.state));
       this.drawNowOrSoon(results, () => this.drawResults(this.state));

@@ -12,9 +12,9 @@
 // On a slow device the page's own rendering (charts, figures, the browser's paint) can take more than half
 // a frame; cut by late frames alone, chunks would then train a millisecond a frame. So the loop also keeps a
 // floor: it estimates what each frame costs besides training, and trains at least TRAINING_FLOOR of the time
-// (1.5 times that cost each frame), letting frames come less often rather than training starve, never so
-// long that a frame waits more than MAX_TRAINING_PER_FRAME_MS for it. On a fast device the floor is below
-// what frames leave anyway, and nothing changes.
+// (twice that cost each frame, which leaves room for the scoring and the bookkeeping that are not training),
+// letting frames come less often rather than training starve, but never so long that frames come more than
+// MAX_FRAME_GAP_MS apart. On a fast device the floor is below what frames leave anyway, and nothing changes.
 //
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
 // of what a batch costs.
@@ -37,8 +37,8 @@ const EVERY_EPOCH_RUNS_UP_TO = 60;
 const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
 const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
-const TRAINING_FLOOR = 0.6;
-const MAX_TRAINING_PER_FRAME_MS = 40;
+const TRAINING_FLOOR = 2 / 3;
+const MAX_FRAME_GAP_MS = 75;
 const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
 const WHOLE_SET = 1_000_000_000;
 
@@ -56,10 +56,11 @@ export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
 /**
  * When a chunk that starts at `started` ends: just past the frame due at `frameDueBy` (or before it, when
  * the `allowance` is negative), at least a short slice, and at least the training floor: since this frame's
- * training began (`trainingFrom`), 1.5 times what a frame costs besides training (`renderMs`).
+ * training began (`trainingFrom`), twice what a frame costs besides training (`renderMs`), as long as frames
+ * stay within MAX_FRAME_GAP_MS.
  */
 export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs }) {
-  const floorMs = Math.min(MAX_TRAINING_PER_FRAME_MS, (renderMs * TRAINING_FLOOR) / (1 - TRAINING_FLOOR));
+  const floorMs = Math.min(MAX_FRAME_GAP_MS - renderMs, (renderMs * TRAINING_FLOOR) / (1 - TRAINING_FLOOR));
   return Math.max(started + SHORT_SLICE_MS, frameDueBy + Math.min(PAST_DUE_MS, allowance), trainingFrom + floorMs);
 }
 
@@ -105,6 +106,7 @@ export class TrainingLoop {
     this.msPerSample = 0.001;
     this.progress = trainer.progress();
     this.finalEvaluation = false;
+    this.evaluationDue = false; // an epoch end to score that came past a chunk's deadline
     this.lastEvaluationAt = 0;
     this.nextQuarterAt = 0;
     this.batchSize = 0;
@@ -198,6 +200,7 @@ export class TrainingLoop {
     const { frameDueBy, allowance, trainingFrom, renderMs } = this;
     const deadline = chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs });
     try {
+      if (this.evaluationDue) this.evaluateTestSet();
       if (!this.progress.done) this.train(deadline);
       if (this.finalEvaluation) this.continueFinalEvaluation(deadline);
     } catch (error) {
@@ -250,6 +253,11 @@ export class TrainingLoop {
         this.stats.trainedAt = performance.now();
         this.finalEvaluation = true;
       } else if (report.epochEnded ? this.wantsEpochEvaluation() : this.quarterDue(report)) {
+        // Past the deadline, the scoring waits for the next chunk, before it trains: the frame comes first.
+        if (performance.now() >= deadline) {
+          this.evaluationDue = true;
+          break;
+        }
         this.evaluateTestSet();
       }
     }
@@ -281,6 +289,7 @@ export class TrainingLoop {
 
   /** Scores the whole test set now. */
   evaluateTestSet() {
+    this.evaluationDue = false;
     const started = performance.now();
     this.lastEvaluationAt = started;
     const twin = this.twin?.evaluateStep(WHOLE_SET, false);
