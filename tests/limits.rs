@@ -40,7 +40,8 @@ fn the_full_mnist_size_loads_and_trains() {
 
 #[test]
 fn one_image_too_many_pixels_is_refused_with_the_limit() {
-    // 85,598 images of 28×28 together are the first to exceed MAX_PIXELS (67,108,864).
+    // 85,599 images of 28×28 together (here 75,599 + 10,000) are the first to exceed MAX_PIXELS (67,108,864):
+    // 85,598 × 784 = 67,108,832 still fits.
     let refused = load_npz(&tiled_npz(75_599, 10_000)).unwrap_err();
     assert!(matches!(&refused, FileError::TooLarge { name: "X_train and X_test together", .. }), "{refused:?}");
     assert!(refused.to_string().contains("67108864"), "the message gives the limit: {refused}");
