@@ -11,7 +11,7 @@
 //! users read them), so they are spelt out here rather than derived from [`TrainConfig`]'s serde names.
 
 use super::{Correction, Schedule, TrainConfig};
-use crate::data::npz::{has_array, open_archive, read_header, with_values, ArrayHeader, InMemory};
+use crate::data::npz::{has_array, open_archive, read_header, ArrayHeader, InMemory};
 use crate::data::square_side;
 use crate::error::FileError;
 use crate::model::{Model, SoftmaxMode};
@@ -158,7 +158,7 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
             features + 1
         )));
     }
-    let weights: Vec<f32> = with_values(&mut archive, &header, |values| values.map(|v| v as f32).collect())?;
+    let weights: Vec<f32> = archive.read_values(&header)?.into_iter().map(|v| v as f32).collect();
     if let Some(index) = weights.iter().position(|w| !w.is_finite()) {
         return Err(FileError::NonFiniteWeight { row: index / (features + 1), column: index % (features + 1) });
     }
@@ -171,7 +171,7 @@ pub fn import_npz(bytes: &[u8], features: usize) -> Result<SavedModel, FileError
         if !header.shape.is_empty() {
             return Err(header.wrong_shape("a setting must be a single number (a 0-d array)"));
         }
-        with_values(archive, &header, |values| values.next())
+        Ok(archive.read_values(&header)?.first().copied())
     };
     let learning_rate = setting(&mut archive, "learning_rate")?;
     let batch_size = setting(&mut archive, "batch_size")?;
@@ -236,12 +236,12 @@ fn read_corrections(archive: &mut InMemory, features: usize) -> Result<Vec<Corre
     };
     integers(&images)?;
     integers(&labels)?;
-    let pixels: Vec<f64> = with_values(archive, &images, |values| values.collect())?;
+    let pixels = archive.read_values(&images)?;
     if let Some(index) = pixels.iter().position(|v| !(0.0..=255.0).contains(v)) {
         let (name, value, sample, pixel) = ("taught_x", pixels[index].to_string(), index / features, index % features);
         return Err(FileError::PixelOutOfRange { name, value, sample, pixel });
     }
-    let digits: Vec<f64> = with_values(archive, &labels, |values| values.collect())?;
+    let digits = archive.read_values(&labels)?;
     if let Some(index) = digits.iter().position(|v| !(0.0..CLASSES as f64).contains(v)) {
         return Err(FileError::LabelOutOfRange { name: "taught_y", value: digits[index].to_string(), index });
     }
