@@ -8,6 +8,7 @@ mod loader;
 pub(crate) mod npz;
 mod sparse;
 mod stream;
+pub(crate) mod write;
 
 pub use loader::DatasetLoader;
 pub use sparse::{SparseRow, SparseRows};

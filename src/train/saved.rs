@@ -13,11 +13,10 @@
 use super::{Correction, Schedule, TrainConfig};
 use crate::data::npz::{has_array, open_archive, read_header, ArrayHeader, InMemory};
 use crate::data::square_side;
+use crate::data::write::{npy, stored_zip};
 use crate::error::FileError;
 use crate::model::{Model, SoftmaxMode};
 use crate::CLASSES;
-use ndarray::{arr0, Array1, Array2};
-use ndarray_npy::WriteNpyExt;
 use serde::Serialize;
 
 const MODEL_ARRAYS: &str = "a model's .npz must contain A, the 10×(D+1) weights saved by this page";
@@ -72,73 +71,24 @@ pub fn export_npz(
 ) -> Vec<u8> {
     let features = model.features();
     let grey = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-    let taught_x = Array2::from_shape_fn((corrections.len(), features), |(n, i)| grey(corrections[n].pixels[i]));
-    let taught_y: Array1<u8> = corrections.iter().map(|correction| correction.label).collect();
-    let npy = |write: &dyn Fn(&mut Vec<u8>) -> Result<(), ndarray_npy::WriteNpyError>| {
-        let mut bytes = Vec::new();
-        write(&mut bytes).expect("writing a plain array into memory cannot fail");
-        bytes
-    };
+    let taught_x = corrections.iter().flat_map(|correction| correction.pixels.iter().map(|&v| grey(v)));
+    let taught_y = corrections.iter().map(|correction| correction.label);
+    let weights = model.weights();
     let entries = [
-        ("A.npy", npy(&|out| model.weights().write_npy(out))),
-        ("learning_rate.npy", npy(&|out| arr0(f64::from(config.learning_rate)).write_npy(out))),
-        ("batch_size.npy", npy(&|out| arr0(config.batch_size as i64).write_npy(out))),
-        ("epochs.npy", npy(&|out| arr0(config.epochs as i64).write_npy(out))),
-        ("seed.npy", npy(&|out| arr0(config.seed as i64).write_npy(out))),
-        ("softmax_batch.npy", npy(&|out| arr0(u8::from(config.softmax == SoftmaxMode::Batch)).write_npy(out))),
-        ("weight_decay.npy", npy(&|out| arr0(f64::from(config.weight_decay)).write_npy(out))),
-        ("schedule_cosine.npy", npy(&|out| arr0(u8::from(config.schedule == Schedule::Cosine)).write_npy(out))),
-        ("deskew.npy", npy(&|out| arr0(u8::from(model.deskews())).write_npy(out))),
-        ("test_accuracy.npy", npy(&|out| arr0(test_accuracy.map_or(f64::NAN, f64::from)).write_npy(out))),
-        ("taught_x.npy", npy(&|out| taught_x.write_npy(out))),
-        ("taught_y.npy", npy(&|out| taught_y.write_npy(out))),
+        ("A", npy(&[weights.nrows(), weights.ncols()], weights.iter().copied())),
+        ("learning_rate", npy(&[], [f64::from(config.learning_rate)])),
+        ("batch_size", npy(&[], [config.batch_size as i64])),
+        ("epochs", npy(&[], [config.epochs as i64])),
+        ("seed", npy(&[], [config.seed as i64])),
+        ("softmax_batch", npy(&[], [u8::from(config.softmax == SoftmaxMode::Batch)])),
+        ("weight_decay", npy(&[], [f64::from(config.weight_decay)])),
+        ("schedule_cosine", npy(&[], [u8::from(config.schedule == Schedule::Cosine)])),
+        ("deskew", npy(&[], [u8::from(model.deskews())])),
+        ("test_accuracy", npy(&[], [test_accuracy.map_or(f64::NAN, f64::from)])),
+        ("taught_x", npy(&[corrections.len(), features], taught_x)),
+        ("taught_y", npy(&[corrections.len()], taught_y)),
     ];
-    stored_zip(&entries)
-}
-
-/// A zip archive of `entries`, stored uncompressed (what `np.savez` writes). Written here rather than with
-/// the zip crate, whose writer would add some 200 KB to the wasm for 31 KB of weights.
-fn stored_zip(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let (mut archive, mut directory) = (Vec::new(), Vec::new());
-    for (name, data) in entries {
-        let offset = archive.len() as u32;
-        let (crc, size, name_len) = (crc32fast::hash(data), data.len() as u32, name.len() as u16);
-        // Version 2.0, no flags, stored, no date (1980-01-01), then CRC and sizes.
-        let fields = |out: &mut Vec<u8>| {
-            for value in [20u16, 0, 0, 0, 0x21] {
-                out.extend_from_slice(&value.to_le_bytes());
-            }
-            for value in [crc, size, size] {
-                out.extend_from_slice(&value.to_le_bytes());
-            }
-            out.extend_from_slice(&name_len.to_le_bytes());
-            out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
-        };
-        archive.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        fields(&mut archive);
-        archive.extend_from_slice(name.as_bytes());
-        archive.extend_from_slice(data);
-        directory.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        directory.extend_from_slice(&20u16.to_le_bytes()); // made by version 2.0
-        fields(&mut directory);
-        for value in [0u16, 0, 0] {
-            directory.extend_from_slice(&value.to_le_bytes()); // comment, disk, internal attributes
-        }
-        directory.extend_from_slice(&0u32.to_le_bytes()); // external attributes
-        directory.extend_from_slice(&offset.to_le_bytes());
-        directory.extend_from_slice(name.as_bytes());
-    }
-    let (directory_offset, directory_size) = (archive.len() as u32, directory.len() as u32);
-    archive.extend_from_slice(&directory);
-    archive.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    let count = entries.len() as u16;
-    for value in [0u16, 0, count, count] {
-        archive.extend_from_slice(&value.to_le_bytes());
-    }
-    archive.extend_from_slice(&directory_size.to_le_bytes());
-    archive.extend_from_slice(&directory_offset.to_le_bytes());
-    archive.extend_from_slice(&0u16.to_le_bytes()); // no comment
-    archive
+    stored_zip(&entries.map(|(name, bytes)| (format!("{name}.npy"), bytes)))
 }
 
 /// Reads a model saved by [`export_npz`] (or any `.npz` with a fitting `A`) for images of `features` pixels.
