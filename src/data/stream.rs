@@ -150,10 +150,8 @@ impl ArrayStream {
                     self.corrupt(format!("its shape {shape} needs {needed} bytes but the archive holds {held}"))
                 );
             }
-            if ended {
-                if self.crc.clone().finalize() != self.location.crc32 {
-                    return Err(self.corrupt("its checksum does not match its contents (the file is damaged)".into()));
-                }
+            if ended && self.crc.clone().finalize() != self.location.crc32 {
+                return Err(self.corrupt("its checksum does not match its contents (the file is damaged)".into()));
             }
             // The `.npy` header was read and checked before: skip it.
             let skip = self.values_offset.saturating_sub(before).min(produced);
