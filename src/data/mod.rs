@@ -6,6 +6,7 @@
 
 mod loader;
 pub(crate) mod npz;
+pub(crate) mod scalars;
 mod sparse;
 mod stream;
 pub(crate) mod write;
