@@ -73,6 +73,10 @@ pub const MAX_ARRAY_VALUES: usize = 64 * 1024 * 1024;
 /// Largest `.npy` header accepted (numpy writes a few hundred bytes).
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 
+/// Deepest nesting of brackets accepted in a header: numpy's reach 4 (a structured dtype's field shapes).
+/// The header parser backtracks exponentially in the depth: 14 braces take 10 s, 120 would take years.
+const MAX_HEADER_DEPTH: usize = 4;
+
 /// The element type of an array, from its numpy descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Elem {
@@ -196,6 +200,9 @@ fn read_raw_header(file: impl Read) -> Result<(usize, Vec<u8>), String> {
 /// The header dict's descriptor, order and shape (a Python literal, parsed without evaluating anything).
 fn parse_dict(dict: &[u8]) -> Result<(PyValue, bool, Vec<usize>), String> {
     let text = std::str::from_utf8(dict).map_err(|_| "its header is not text")?;
+    if nesting_depth(text) > MAX_HEADER_DEPTH {
+        return Err(format!("its header nests brackets more than {MAX_HEADER_DEPTH} deep"));
+    }
     let value: PyValue = text.trim_end().parse().map_err(|_| "its header cannot be parsed")?;
     let PyValue::Dict(items) = value else {
         return Err("its header is not a dictionary".into());
@@ -218,6 +225,25 @@ fn parse_dict(dict: &[u8]) -> Result<(PyValue, bool, Vec<usize>), String> {
         _ => return Err("its header has no valid 'shape'".into()),
     };
     Ok((descr, fortran_order, shape))
+}
+
+/// How deep brackets nest in `text`, never less than the parser would see: every opening bracket counts,
+/// even in a string, and a closing one only outside what looks like a string.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut quote) = (0usize, 0, None);
+    for c in text.chars() {
+        match (c, quote) {
+            ('{' | '[' | '(', _) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (c, Some(open)) if c == open => quote = None,
+            ('\'' | '"', None) => quote = Some(c),
+            ('}' | ']' | ')', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Bytes of the whole `.npy` (`values_offset` bytes before the values), if the shape is within the limits.
