@@ -1,8 +1,8 @@
 //! Command-line trainer: `cargo run --release --example train -- data/mini_mnist.npz [options]`
 //! (`--help` lists the options).
 
-use clap::{Args, Parser};
-use mnist_logreg::{load_npz, Schedule, SoftmaxMode, TrainConfig, Trainer};
+use clap::Parser;
+use mnist_logreg::{load_npz, TrainConfig, Trainer};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -13,48 +13,12 @@ use std::time::Instant;
 struct Cli {
     /// The data set: an .npz holding X_train, y_train, X_test and y_test.
     file: PathBuf,
+    /// The settings of the run, whose defaults are the seed homework's: flags derived from TrainConfig.
     #[command(flatten)]
-    settings: Settings,
+    settings: TrainConfig,
     /// Also print a JSON summary (every setting and the results) on the last line.
     #[arg(long)]
     json: bool,
-}
-
-/// The settings of the run, each a field of `TrainConfig`; the defaults are the seed homework's.
-#[derive(Debug, Args)]
-struct Settings {
-    /// Step size of SGD.
-    #[arg(long, visible_alias = "lr", default_value_t = TrainConfig::default().learning_rate)]
-    learning_rate: f32,
-    /// Samples per batch; the last partial batch of an epoch is dropped.
-    #[arg(long, visible_alias = "batch", default_value_t = TrainConfig::default().batch_size)]
-    batch_size: usize,
-    /// Passes over the training set.
-    #[arg(long, default_value_t = TrainConfig::default().epochs)]
-    epochs: usize,
-    /// Seed of the shuffle before each epoch.
-    #[arg(long, default_value_t = TrainConfig::default().seed)]
-    seed: u64,
-    /// "row" (per sample, correct) or "batch" (over the whole batch, the homework's bug).
-    #[arg(long, default_value_t = TrainConfig::default().softmax)]
-    softmax: SoftmaxMode,
-    /// L2 weight decay on the pixel weights, from 0 to 1.
-    #[arg(long, default_value_t = TrainConfig::default().weight_decay)]
-    weight_decay: f32,
-    /// "constant" or "cosine" (annealed to zero over the run).
-    #[arg(long, default_value_t = TrainConfig::default().schedule)]
-    schedule: Schedule,
-    /// Straighten slanted digits (deskew) before reading them, in training and after.
-    #[arg(long)]
-    deskew: bool,
-}
-
-impl From<Settings> for TrainConfig {
-    // Written out field by field, so a setting added to TrainConfig does not compile until it has a flag.
-    fn from(settings: Settings) -> TrainConfig {
-        let Settings { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule, deskew } = settings;
-        TrainConfig { learning_rate, batch_size, epochs, seed, softmax, weight_decay, schedule, deskew }
-    }
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -65,7 +29,7 @@ fn run(cli: Cli) -> Result<(), String> {
         eprintln!("note: {notice}");
     }
     let (train_len, test_len, features) = (data.train.len(), data.test.len(), data.features);
-    let config = TrainConfig::from(cli.settings);
+    let config = cli.settings;
     let mut trainer = Trainer::new(data, config).map_err(|e| e.to_string())?;
     let settings = serde_json::to_string(&config).expect("settings serialise");
     eprintln!("{train_len} train / {test_len} test samples of {features} pixels; {settings}");
@@ -118,6 +82,7 @@ fn main() -> ExitCode {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use mnist_logreg::SoftmaxMode;
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
         Cli::try_parse_from(["train", "data.npz"].iter().chain(args))
@@ -141,15 +106,15 @@ mod tests {
 
     #[test]
     fn flags_parse_into_the_settings_and_leave_out_the_defaults() {
-        assert_eq!(TrainConfig::from(parse(&[]).unwrap().settings), TrainConfig::default());
+        assert_eq!(parse(&[]).unwrap().settings, TrainConfig::default());
         let cli =
             parse(&["--lr", "0.5", "--batch", "64", "--epochs", "30", "--schedule", "cosine", "--deskew", "--json"])
                 .unwrap();
         assert!(cli.json);
-        assert_eq!(TrainConfig::from(cli.settings), TrainConfig { seed: 0, ..TrainConfig::best() });
+        assert_eq!(cli.settings, TrainConfig { seed: 0, ..TrainConfig::best() });
         let long =
             parse(&["--learning-rate", "0.2", "--batch-size", "32", "--softmax", "batch", "--weight-decay", "0.01"]);
-        let config = TrainConfig::from(long.unwrap().settings);
+        let config = long.unwrap().settings;
         assert_eq!(
             (config.learning_rate, config.batch_size, config.softmax, config.weight_decay),
             (0.2, 32, SoftmaxMode::Batch, 0.01)

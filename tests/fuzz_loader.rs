@@ -1,13 +1,17 @@
-//! Fuzzing the loaders: real `.npz` files (the loader fixtures, made by numpy) mutated at random bytes,
-//! truncated, or spliced, must never panic, and must never allocate far beyond what the bytes could hold.
+//! Fuzzing the loaders: real `.npz` files (the loader fixtures, made by numpy, and a model as the page saves
+//! it) mutated at random bytes, truncated, or spliced, must never panic, and must never allocate far beyond
+//! what the bytes could hold.
 //! `make test` runs a few hundred cases; run longer with `PROPTEST_CASES=100000 cargo test --release --test
 //! fuzz_loader`. Every failure proptest finds is saved in `tests/fuzz_loader.proptest-regressions` and
 //! replayed first on every run: commit that file.
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use mnist_logreg::train::saved::import_npz;
-use mnist_logreg::{load_npz, FileError};
+mod common;
+
+use mnist_logreg::train::saved::{export_npz, import_npz};
+use mnist_logreg::train::Correction;
+use mnist_logreg::{load_npz, FileError, Model, Reader, Reading, TrainConfig};
 use proptest::prelude::*;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -47,7 +51,13 @@ fn seeds() -> &'static Vec<Vec<u8>> {
         let mut paths: Vec<_> = std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().path()).collect();
         paths.push(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/model_from_numpy.npz").into());
         paths.sort();
-        paths.iter().map(|p| std::fs::read(p).unwrap()).collect()
+        let mut seeds: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+        // A model as the page saves it: every setting, the accuracy and a correction, for images of 784 pixels.
+        let weights = ndarray::Array2::from_shape_fn((10, 785), |(k, j)| (k * j % 7) as f32 / 7.0 - 0.5);
+        let reader = Reader::new(Model::from_weights(weights.view()), Reading::Straightened { side: 28 });
+        let correction = Correction { pixels: vec![0.5; 784], label: 7 };
+        seeds.push(export_npz(&reader, &TrainConfig::best(), Some(0.9), &[correction]));
+        seeds
     })
 }
 
@@ -65,8 +75,13 @@ fn allowance(len: usize) -> usize {
     64 * 1024 * 1024 + len * 1032 * 5
 }
 
+/// 300 cases, or as many as PROPTEST_CASES asks for.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(300)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_files_are_refused_or_loaded_never_a_panic(
@@ -165,7 +180,7 @@ fn an_entry_whose_declared_size_lies_does_not_reserve_it() {
 fn a_data_set_is_loaded_holding_little_more_than_its_sparse_rows() {
     // The bundled 10,000 real digits: the decoded images (7.8 MB) must never be held whole, nor the rows
     // grow by doubling (up to twice their size); what is held at the peak is about the rows themselves.
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap();
+    let bytes = common::bundled_bytes();
     let before = HELD.with(Cell::get);
     PEAK.with(|peak| peak.set(before));
     let data = load_npz(&bytes).unwrap();
@@ -175,4 +190,16 @@ fn a_data_set_is_loaded_holding_little_more_than_its_sparse_rows() {
         .map(|split| split.sparse.iter().map(|row| row.values.len() * 8 + 8).sum::<usize>())
         .sum();
     assert!(peak < stored + stored / 5 + (2 << 20), "{peak} bytes held at the peak for {stored} bytes of rows");
+}
+
+#[test]
+fn a_header_of_nested_brackets_is_refused_at_once() {
+    // Found by fuzzing: a header of 118 braces kept the header parser, which backtracks at every level, busy
+    // for years.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/loader/ok_uncompressed_float32_2d.npz");
+    let mut bytes = std::fs::read(path).unwrap();
+    let at = bytes.windows(8).position(|w| w == b"{'descr'").expect("the first header");
+    bytes[at..at + 118].fill(b'{');
+    let refused = load_npz(&bytes).unwrap_err();
+    assert!(matches!(refused, FileError::BadArray { name: "X_train", .. }), "{refused:?}");
 }

@@ -1,5 +1,7 @@
 //! The largest data sets: the full MNIST's size (60,000 + 10,000 images of 28×28) loads and trains.
 
+mod common;
+
 use mnist_logreg::data::MAX_PIXELS;
 use mnist_logreg::{load_npz, FileError, TrainConfig, Trainer};
 use ndarray::{s, Array1, Array3};
@@ -8,7 +10,7 @@ use std::io::Cursor;
 
 /// The bundled digits tiled to `train` + `test` samples, as an uncompressed .npz (uint8, like MNIST's).
 fn tiled_npz(train: usize, test: usize) -> Vec<u8> {
-    let bundled = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap();
+    let bundled = common::bundled_bytes();
     let mut npz = NpzReader::new(Cursor::new(bundled)).unwrap();
     let images: Array3<u8> = npz.by_name("X_train").unwrap();
     let labels: Array1<u8> = npz.by_name("y_train").unwrap();
@@ -40,7 +42,8 @@ fn the_full_mnist_size_loads_and_trains() {
 
 #[test]
 fn one_image_too_many_pixels_is_refused_with_the_limit() {
-    // 85,598 images of 28×28 together are the first to exceed MAX_PIXELS (67,108,864).
+    // 85,599 images of 28×28 together (here 75,599 + 10,000) are the first to exceed MAX_PIXELS (67,108,864):
+    // 85,598 × 784 = 67,108,832 still fits.
     let refused = load_npz(&tiled_npz(75_599, 10_000)).unwrap_err();
     assert!(matches!(&refused, FileError::TooLarge { name: "X_train and X_test together", .. }), "{refused:?}");
     assert!(refused.to_string().contains("67108864"), "the message gives the limit: {refused}");

@@ -1,5 +1,7 @@
 //! The loader accepts numpy's variants and refuses every bad file with a message naming the problem.
 
+mod common;
+
 use mnist_logreg::data::{load_npz, Dataset};
 use mnist_logreg::FileError;
 
@@ -92,7 +94,7 @@ fn accepts_images_of_another_size() {
 
 #[test]
 fn loads_the_bundled_data_set() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap();
+    let bytes = common::bundled_bytes();
     let data = load_npz(&bytes).unwrap();
     assert_eq!((data.train.len(), data.test.len(), data.features), (8000, 2000, 784));
     let counts = data.train.class_counts();

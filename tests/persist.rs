@@ -1,8 +1,10 @@
 //! Saved models: numpy's files load, ours round-trip, bad ones are refused with a reason.
 
+mod common;
+
 use mnist_logreg::train::saved::{export_npz, import_npz};
-use mnist_logreg::{load_npz, FileError, Reader, Reading, Schedule, SoftmaxMode, TrainConfig, Trainer};
-use ndarray::{Array0, Array2};
+use mnist_logreg::{FileError, Reader, Reading, Schedule, SoftmaxMode, TrainConfig, Trainer};
+use ndarray::{Array0, Array2, Ix0, OwnedRepr};
 use ndarray_npy::{NpzReader, NpzWriter};
 use std::io::Cursor;
 
@@ -11,7 +13,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn trained() -> Trainer {
-    let data = load_npz(&fixture("../../data/mini_mnist.npz")).unwrap();
+    let data = common::bundled();
     let mut trainer = Trainer::new(data, TrainConfig { epochs: 2, seed: 4, ..TrainConfig::default() }).unwrap();
     trainer.step(usize::MAX);
     trainer
@@ -48,6 +50,48 @@ fn an_exported_model_is_a_plain_npz_with_a_and_the_settings() {
     assert_eq!((epochs.into_scalar(), learning_rate.into_scalar() as f32), (2, 0.1));
 }
 
+/// A model file for images of `features` pixels, written by ndarray-npy, holding zero weights `A` and the
+/// arrays `add` writes.
+fn model_file(features: usize, add: impl FnOnce(&mut NpzWriter<Cursor<Vec<u8>>>)) -> Vec<u8> {
+    let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
+    npz.add_array("A", &Array2::<f32>::zeros((10, features + 1))).unwrap();
+    add(&mut npz);
+    npz.finish().unwrap().into_inner()
+}
+
+#[test]
+fn every_setting_keeps_the_type_numpy_users_read() {
+    let trainer = trained();
+    let bytes = export_npz(trainer.reader(), trainer.config(), None, &[]);
+    let mut npz = NpzReader::new(Cursor::new(bytes)).unwrap();
+    // ndarray-npy refuses an array whose dtype is not the one asked for.
+    for name in ["learning_rate", "weight_decay", "test_accuracy"] {
+        assert!(npz.by_name::<OwnedRepr<f64>, Ix0>(name).is_ok(), "{name} is float64");
+    }
+    for name in ["batch_size", "epochs", "seed"] {
+        assert!(npz.by_name::<OwnedRepr<i64>, Ix0>(name).is_ok(), "{name} is int64");
+    }
+    for name in ["softmax_batch", "schedule_cosine", "deskew"] {
+        assert!(npz.by_name::<OwnedRepr<u8>, Ix0>(name).is_ok(), "{name} is uint8");
+    }
+    assert!(npz.by_name::<OwnedRepr<f64>, Ix0>("test_accuracy").unwrap().into_scalar().is_nan(), "unknown");
+    let learning_rate = npz.by_name::<OwnedRepr<f64>, Ix0>("learning_rate").unwrap().into_scalar();
+    assert_eq!(learning_rate, 0.1, "the setting as people write it, not its float32 widened");
+}
+
+#[test]
+fn a_setting_that_does_not_fit_or_a_short_array_is_refused_naming_the_array() {
+    let half = model_file(4, |npz| npz.add_array("batch_size", &ndarray::arr0(2.5f64)).unwrap());
+    assert!(matches!(import_npz(&half, 4), Err(FileError::BadArray { name: "batch_size", .. })));
+    let negative = model_file(4, |npz| npz.add_array("seed", &ndarray::arr0(-1i64)).unwrap());
+    assert!(matches!(import_npz(&negative, 4), Err(FileError::BadArray { name: "seed", .. })));
+    // A's header claims one more weight per row than the entry holds.
+    let mut bytes = export_npz(trained().reader(), &TrainConfig::default(), None, &[]);
+    let at = bytes.windows(9).position(|w| w == b"(10, 785)").unwrap();
+    bytes[at..at + 9].copy_from_slice(b"(10, 786)");
+    assert!(matches!(import_npz(&bytes, 785), Err(FileError::Corrupt { name: "A", .. })));
+}
+
 #[test]
 fn an_exported_model_comes_back_identical() {
     let trainer = trained();
@@ -78,7 +122,7 @@ fn a_model_for_other_images_or_no_model_at_all_is_refused() {
     let refused = import_npz(&fixture("model_wrong_shape.npz"), 784).unwrap_err();
     assert!(matches!(&refused, FileError::WrongShape { name: "A", shape, .. } if shape == "(10, 65)"), "{refused:?}");
     assert!(refused.to_string().contains("(10, 785)"), "the message says the shape this data set needs");
-    let refused = import_npz(&fixture("../../data/mini_mnist.npz"), 784).unwrap_err();
+    let refused = import_npz(&common::bundled_bytes(), 784).unwrap_err();
     assert!(matches!(refused, FileError::MissingArray { name: "A", .. }), "{refused:?}");
     assert!(matches!(import_npz(b"not a zip", 784), Err(FileError::NotAnArchive(_))));
 }
@@ -158,13 +202,6 @@ fn files_without_the_new_arrays_load_as_before_and_bad_corrections_are_refused()
     assert!(!saved.reader.reading().straightens() && saved.corrections.is_empty());
     assert!(!saved.config.unwrap().deskew);
 
-    /// A model file for 2×2 images (or 5 pixels) holding `A` and the arrays `add` writes.
-    fn model_file(features: usize, add: impl FnOnce(&mut NpzWriter<Cursor<Vec<u8>>>)) -> Vec<u8> {
-        let mut npz = NpzWriter::new(Cursor::new(Vec::new()));
-        npz.add_array("A", &Array2::<f32>::zeros((10, features + 1))).unwrap();
-        add(&mut npz);
-        npz.finish().unwrap().into_inner()
-    }
     let deskewing = model_file(5, |npz| npz.add_array("deskew", &ndarray::arr0(1u8)).unwrap());
     assert!(
         matches!(import_npz(&deskewing, 5), Err(FileError::BadArray { name: "deskew", .. })),

@@ -1,6 +1,8 @@
 //! Loading a slice at a time (as the page does, between frames) gives exactly what loading at once gives,
 //! says how far it has got, and refuses a bad file as strictly, whenever the problem shows.
 
+mod common;
+
 use mnist_logreg::data::{load_npz, Dataset, DatasetLoader};
 use mnist_logreg::FileError;
 use std::io::Cursor;
@@ -58,7 +60,7 @@ fn every_accepted_file_loads_the_same_in_small_steps() {
 
 #[test]
 fn the_bundled_data_set_loads_the_same_in_steps_of_a_chunk() {
-    let bytes = read("data/mini_mnist.npz");
+    let bytes = common::bundled_bytes();
     let (in_steps, steps) = load_in_steps(&bytes, 64 * 1024).unwrap();
     assert_same(&load_npz(&bytes).unwrap(), &in_steps);
     // 10,000 images of 784 bytes and their labels, 64 KB a step.

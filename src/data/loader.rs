@@ -6,9 +6,8 @@
 
 use super::npz::{open_reader, read_header, Archive, ArrayHeader, EntryLocation};
 use super::stream::ArrayStream;
-use super::{check_images, check_labels, square_side, Dataset, SparseRows, Split, MAX_PIXELS};
+use super::{check_images, check_labels, digit_label, square_side, Dataset, SparseRows, Split, MAX_PIXELS};
 use crate::error::FileError;
-use crate::CLASSES;
 use std::io::{Read, Seek};
 
 const DATA_ARRAYS: &str = "a data set's .npz must contain X_train, y_train, X_test and y_test";
@@ -255,9 +254,7 @@ impl Images {
 }
 
 fn push_label(labels: &mut Vec<u8>, name: &'static str, value: f64) -> Result<(), FileError> {
-    if !(0.0..CLASSES as f64).contains(&value) {
-        return Err(FileError::LabelOutOfRange { name, value: value.to_string(), index: labels.len() });
-    }
-    labels.push(value as u8);
+    let label = digit_label(value);
+    labels.push(label.ok_or(FileError::LabelOutOfRange { name, value: value.to_string(), index: labels.len() })?);
     Ok(())
 }

@@ -6,8 +6,10 @@
 
 mod loader;
 pub(crate) mod npz;
+pub(crate) mod scalars;
 mod sparse;
 mod stream;
+pub(crate) mod write;
 
 pub use loader::DatasetLoader;
 pub use sparse::{SparseRow, SparseRows};
@@ -254,6 +256,19 @@ impl SampleMap {
             features: source.features,
             image_shape: source.image_shape,
             notices: source.notices.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::digit_label;
+
+    #[test]
+    fn a_label_is_a_whole_number_from_0_to_9() {
+        assert_eq!([0.0, 9.0, 3.0].map(digit_label), [Some(0), Some(9), Some(3)]);
+        for refused in [10.0, -1.0, 2.5, f64::NAN, f64::INFINITY] {
+            assert_eq!(digit_label(refused), None, "{refused}");
         }
     }
 }

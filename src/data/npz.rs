@@ -2,10 +2,8 @@
 //! before anything is decompressed or allocated, decompression stops at the size the header announced, and
 //! nothing is ever unpickled. Data sets (`data`) and saved models (`train::saved`) read through this.
 
+use super::stream::ArrayStream;
 use crate::error::FileError;
-use ndarray::ArrayD;
-use ndarray_npy::{ReadNpyExt, ReadableElement};
-use num_traits::AsPrimitive;
 use py_literal::Value as PyValue;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
@@ -75,8 +73,9 @@ pub const MAX_ARRAY_VALUES: usize = 64 * 1024 * 1024;
 /// Largest `.npy` header accepted (numpy writes a few hundred bytes).
 const MAX_HEADER_BYTES: usize = 64 * 1024;
 
-/// Deflate turns one byte into at most about 1032.
-const MAX_DEFLATE_RATIO: usize = 1032;
+/// Deepest nesting of brackets accepted in a header: numpy's reach 4 (a structured dtype's field shapes).
+/// The header parser backtracks exponentially in the depth: 14 braces take 10 s, 120 would take years.
+const MAX_HEADER_DEPTH: usize = 4;
 
 /// The element type of an array, from its numpy descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,15 +128,19 @@ pub(crate) struct ArrayHeader {
 
 impl ArrayHeader {
     pub(crate) fn shape_text(&self) -> String {
-        let dims: Vec<String> = self.shape.iter().map(|d| d.to_string()).collect();
-        // numpy's own spelling: a 1-D shape is written (n,)
-        let trailing_comma = if dims.len() == 1 { "," } else { "" };
-        format!("({}{trailing_comma})", dims.join(", "))
+        shape_text(&self.shape)
     }
 
     pub(crate) fn wrong_shape(&self, expected: &str) -> FileError {
         FileError::WrongShape { name: self.name, shape: self.shape_text(), expected: expected.into() }
     }
+}
+
+/// A shape as numpy writes it: a 1-D shape is (n,), a 0-d one ().
+pub(crate) fn shape_text(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    let trailing_comma = if dims.len() == 1 { "," } else { "" };
+    format!("({}{trailing_comma})", dims.join(", "))
 }
 
 fn entry_name<R: Read + Seek>(archive: &Archive<R>, name: &str) -> Option<String> {
@@ -152,47 +155,63 @@ pub(crate) fn read_header<R: Read + Seek>(
     expected: &'static str,
 ) -> Result<ArrayHeader, FileError> {
     let entry = entry_name(archive, name).ok_or(FileError::MissingArray { name, expected })?;
-    let file = archive.zip.by_name(&entry).map_err(|e| FileError::BadArray { name, reason: e.to_string() })?;
-    let bad = |reason: &str| FileError::BadArray { name, reason: reason.to_owned() };
+    let bad = |reason: String| FileError::BadArray { name, reason };
+    let file = archive.zip.by_name(&entry).map_err(|e| bad(e.to_string()))?;
+    let (prefix_len, dict) = read_raw_header(file).map_err(bad)?;
+    let (descr, fortran_order, shape) = parse_dict(&dict).map_err(bad)?;
+    let (dtype, elem) = parse_descr(name, &descr)?;
+    let big_endian = dtype.starts_with('>');
+    let values_offset = prefix_len + dict.len();
+    let npy_bytes = npy_size(name, &shape, elem, values_offset)?;
+    Ok(ArrayHeader { name, entry, dtype, elem, shape, fortran_order, big_endian, values_offset, npy_bytes })
+}
 
-    // Magic, version, header length: at most 12 bytes, then the header dict itself, bounded.
+/// The length of the `.npy` prefix (magic, version, header length) and the header dict's bytes, bounded.
+fn read_raw_header(file: impl Read) -> Result<(usize, Vec<u8>), String> {
+    // Magic, version, header length: at most 12 bytes, then the header dict itself.
     let mut reader = file.take(MAX_HEADER_BYTES as u64 + 12);
     let mut prefix = [0u8; 8];
-    reader.read_exact(&mut prefix).map_err(|_| bad("it is too short to hold a .npy header"))?;
+    reader.read_exact(&mut prefix).map_err(|_| "it is too short to hold a .npy header")?;
     if &prefix[..6] != b"\x93NUMPY" {
-        return Err(bad("it does not start with the .npy magic string"));
+        return Err("it does not start with the .npy magic string".into());
     }
-    let header_len = match prefix[6] {
+    let truncated = |_| "its header is truncated";
+    let (prefix_len, header_len) = match prefix[6] {
         1 => {
             let mut len = [0u8; 2];
-            reader.read_exact(&mut len).map_err(|_| bad("its header is truncated"))?;
-            u16::from_le_bytes(len) as usize
+            reader.read_exact(&mut len).map_err(truncated)?;
+            (10, u16::from_le_bytes(len) as usize)
         }
         2 | 3 => {
             let mut len = [0u8; 4];
-            reader.read_exact(&mut len).map_err(|_| bad("its header is truncated"))?;
-            u32::from_le_bytes(len) as usize
+            reader.read_exact(&mut len).map_err(truncated)?;
+            (12, u32::from_le_bytes(len) as usize)
         }
-        v => return Err(bad(&format!("its .npy format version {v} is unknown"))),
+        v => return Err(format!("its .npy format version {v} is unknown")),
     };
     if header_len > MAX_HEADER_BYTES {
-        return Err(bad(&format!("its header claims {header_len} bytes (more than {MAX_HEADER_BYTES})")));
+        return Err(format!("its header claims {header_len} bytes (more than {MAX_HEADER_BYTES})"));
     }
-    let prefix_len = if prefix[6] == 1 { 10 } else { 12 };
     let mut dict = vec![0u8; header_len];
-    reader.read_exact(&mut dict).map_err(|_| bad("its header is truncated"))?;
-    let text = std::str::from_utf8(&dict).map_err(|_| bad("its header is not text"))?;
-    let value: PyValue = text.trim_end().parse().map_err(|_| bad("its header cannot be parsed"))?;
+    reader.read_exact(&mut dict).map_err(truncated)?;
+    Ok((prefix_len, dict))
+}
+
+/// The header dict's descriptor, order and shape (a Python literal, parsed without evaluating anything).
+fn parse_dict(dict: &[u8]) -> Result<(PyValue, bool, Vec<usize>), String> {
+    let text = std::str::from_utf8(dict).map_err(|_| "its header is not text")?;
+    if nesting_depth(text) > MAX_HEADER_DEPTH {
+        return Err(format!("its header nests brackets more than {MAX_HEADER_DEPTH} deep"));
+    }
+    let value: PyValue = text.trim_end().parse().map_err(|_| "its header cannot be parsed")?;
     let PyValue::Dict(items) = value else {
-        return Err(bad("its header is not a dictionary"));
+        return Err("its header is not a dictionary".into());
     };
     let lookup = |key: &str| items.iter().find_map(|(k, v)| matches!(k, PyValue::String(s) if s == key).then_some(v));
-
-    let descr = lookup("descr").ok_or_else(|| bad("its header has no 'descr'"))?;
-    let (dtype, elem) = parse_descr(name, descr)?;
+    let descr = lookup("descr").ok_or("its header has no 'descr'")?.clone();
     let fortran_order = match lookup("fortran_order") {
         Some(PyValue::Boolean(fortran_order)) => *fortran_order,
-        _ => return Err(bad("its header has no valid 'fortran_order'")),
+        _ => return Err("its header has no valid 'fortran_order'".into()),
     };
     let shape = match lookup("shape") {
         Some(PyValue::Tuple(dims)) | Some(PyValue::List(dims)) => dims
@@ -202,25 +221,44 @@ pub(crate) fn read_header<R: Read + Seek>(
                 _ => None,
             })
             .collect::<Option<Vec<usize>>>()
-            .ok_or_else(|| bad("its shape holds something that is not a size"))?,
-        _ => return Err(bad("its header has no valid 'shape'")),
+            .ok_or("its shape holds something that is not a size")?,
+        _ => return Err("its header has no valid 'shape'".into()),
     };
-    // A header can claim any shape; compute the size without overflow before trusting it.
+    Ok((descr, fortran_order, shape))
+}
+
+/// How deep brackets nest in `text`, never less than the parser would see: every opening bracket counts,
+/// even in a string, and a closing one only outside what looks like a string.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut quote) = (0usize, 0, None);
+    for c in text.chars() {
+        match (c, quote) {
+            ('{' | '[' | '(', _) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (c, Some(open)) if c == open => quote = None,
+            ('\'' | '"', None) => quote = Some(c),
+            ('}' | ']' | ')', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Bytes of the whole `.npy` (`values_offset` bytes before the values), if the shape is within the limits.
+/// A header can claim any shape: the size is computed without overflow before it is trusted.
+fn npy_size(name: &'static str, shape: &[usize], elem: Elem, values_offset: usize) -> Result<usize, FileError> {
     let elements = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     let data_bytes = elements.and_then(|n| n.checked_mul(elem.size()));
-    let npy_bytes = data_bytes.and_then(|n| n.checked_add(prefix_len + header_len));
-    let big_endian = dtype.starts_with('>');
-    let npy_bytes = npy_bytes.unwrap_or(usize::MAX);
-    let values_offset = prefix_len + header_len;
-    let header = ArrayHeader { name, entry, dtype, elem, shape, fortran_order, big_endian, values_offset, npy_bytes };
-    if npy_bytes == usize::MAX || elements.unwrap_or(usize::MAX) > MAX_ARRAY_VALUES {
-        return Err(FileError::TooLarge {
+    match (data_bytes.and_then(|n| n.checked_add(values_offset)), elements) {
+        (Some(npy_bytes), Some(elements)) if elements <= MAX_ARRAY_VALUES => Ok(npy_bytes),
+        _ => Err(FileError::TooLarge {
             name,
-            detail: format!("its shape {} declares {} values", header.shape_text(), describe_count(elements)),
+            detail: format!("its shape {} declares {} values", shape_text(shape), describe_count(elements)),
             limit: format!("{MAX_ARRAY_VALUES} values per array"),
-        });
+        }),
     }
-    Ok(header)
 }
 
 fn describe_count(n: Option<usize>) -> String {
@@ -259,60 +297,13 @@ fn parse_descr(name: &'static str, descr: &PyValue) -> Result<(String, Elem), Fi
     Ok((text.clone(), elem))
 }
 
-/// Decompresses one array, never more than its header announced, and decodes it with ndarray-npy.
-fn read_array<T: ReadableElement, R: Read + Seek>(
-    archive: &mut Archive<R>,
-    header: &ArrayHeader,
-) -> Result<ArrayD<T>, FileError> {
-    let corrupt = |reason: String| FileError::Corrupt { name: header.name, reason };
-    let archive_len = archive.len;
-    let file = archive.zip.by_name(&header.entry).map_err(|e| corrupt(e.to_string()))?;
-    // Reserve what the header announced, but never more than the entry can really hold: its declared
-    // size, and what the archive's own bytes could expand to (headers and sizes can lie; the buffer
-    // should only grow with what really arrives).
-    let expansion = if file.compression() == zip::CompressionMethod::Stored { 1 } else { MAX_DEFLATE_RATIO };
-    let possible = archive_len.saturating_mul(expansion);
-    let mut bytes = Vec::with_capacity(header.npy_bytes.min(file.size() as usize).min(possible));
-    // One byte more than expected is enough to tell "too long" from "exact" without reading a bomb.
-    file.take(header.npy_bytes as u64 + 1).read_to_end(&mut bytes).map_err(|e| corrupt(e.to_string()))?;
-    if bytes.len() != header.npy_bytes {
-        return Err(corrupt(format!(
-            "its shape {} needs {} bytes but the archive holds {}",
-            header.shape_text(),
-            header.npy_bytes,
-            if bytes.len() > header.npy_bytes { "more".to_owned() } else { bytes.len().to_string() }
-        )));
-    }
-    ArrayD::<T>::read_npy(&bytes[..]).map_err(|e| corrupt(e.to_string()))
-}
-
-/// Reads an array of any supported element type and hands its values, in logical (C) order, to `visit`.
-pub(crate) fn with_values<T, R: Read + Seek>(
-    archive: &mut Archive<R>,
-    header: &ArrayHeader,
-    visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> T,
-) -> Result<T, FileError> {
-    fn go<E, T, R: Read + Seek>(
-        archive: &mut Archive<R>,
-        header: &ArrayHeader,
-        visit: impl FnOnce(&mut dyn Iterator<Item = f64>) -> T,
-    ) -> Result<T, FileError>
-    where
-        E: ReadableElement + AsPrimitive<f64>,
-    {
-        let array: ArrayD<E> = read_array(archive, header)?;
-        Ok(visit(&mut array.iter().map(|v| v.as_())))
-    }
-    match header.elem {
-        Elem::U8 => go::<u8, T, R>(archive, header, visit),
-        Elem::I8 => go::<i8, T, R>(archive, header, visit),
-        Elem::U16 => go::<u16, T, R>(archive, header, visit),
-        Elem::I16 => go::<i16, T, R>(archive, header, visit),
-        Elem::U32 => go::<u32, T, R>(archive, header, visit),
-        Elem::I32 => go::<i32, T, R>(archive, header, visit),
-        Elem::U64 => go::<u64, T, R>(archive, header, visit),
-        Elem::I64 => go::<i64, T, R>(archive, header, visit),
-        Elem::F32 => go::<f32, T, R>(archive, header, visit),
-        Elem::F64 => go::<f64, T, R>(archive, header, visit),
+impl Archive<Cursor<&[u8]>> {
+    /// Every value of a small array (a saved model's), in logical (C) order, through the same streaming
+    /// decoder as a data set's, with the same checks.
+    pub(crate) fn read_values(&mut self, header: &ArrayHeader) -> Result<Vec<f64>, FileError> {
+        let location = self.locate(header)?;
+        // The archive's reader is a cursor over bytes in memory: a copy of it reads them from anywhere.
+        let mut reader = self.zip.clone().into_inner();
+        ArrayStream::new(header, location).read_all(&mut reader)
     }
 }

@@ -112,6 +112,15 @@ impl ArrayStream {
         Ok(true)
     }
 
+    /// Every value left, at once: for small arrays (a saved model's), whose values are wanted whole.
+    pub(crate) fn read_all<R: Read + Seek>(mut self, reader: &mut R) -> Result<Vec<f64>, FileError> {
+        let (mut all, mut chunk) = (Vec::new(), Vec::new());
+        while self.next(reader, &mut chunk)? {
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all)
+    }
+
     /// Whole values, in order: kept to be reordered (a column-major array), or decoded into `values`.
     fn hand_on(&mut self, bytes: &[u8], values: &mut Vec<f64>) {
         if self.fortran_shape.is_some() {
@@ -134,23 +143,15 @@ impl ArrayStream {
             self.crc.update(&self.output);
             self.produced += produced;
             // One byte more than the header announced is enough to tell "too long" without reading a bomb.
-            if self.produced > self.npy_bytes {
-                return Err(self.corrupt(format!(
-                    "its shape {} needs {} bytes but the archive holds more",
-                    self.shape_text, self.npy_bytes
-                )));
+            if self.produced > self.npy_bytes || (ended && self.produced != self.npy_bytes) {
+                let held = if self.produced > self.npy_bytes { "more".to_owned() } else { self.produced.to_string() };
+                let (shape, needed) = (&self.shape_text, self.npy_bytes);
+                return Err(
+                    self.corrupt(format!("its shape {shape} needs {needed} bytes but the archive holds {held}"))
+                );
             }
-            if ended {
-                if self.produced != self.npy_bytes {
-                    let held = self.produced;
-                    return Err(self.corrupt(format!(
-                        "its shape {} needs {} bytes but the archive holds {held}",
-                        self.shape_text, self.npy_bytes
-                    )));
-                }
-                if self.crc.clone().finalize() != self.location.crc32 {
-                    return Err(self.corrupt("its checksum does not match its contents (the file is damaged)".into()));
-                }
+            if ended && self.crc.clone().finalize() != self.location.crc32 {
+                return Err(self.corrupt("its checksum does not match its contents (the file is damaged)".into()));
             }
             // The `.npy` header was read and checked before: skip it.
             let skip = self.values_offset.saturating_sub(before).min(produced);

@@ -1,6 +1,6 @@
-//! The one description of a training run: [`TrainConfig`]. The page's options, the command-line trainer's
-//! flags, the saved model's settings and the JSON summaries are all read from or written to it with serde
-//! (camelCase names), so a new setting is added here once.
+//! The one description of a training run: [`TrainConfig`]. The page's options, the saved model's settings
+//! and the JSON summaries are all read from or written to it with serde (camelCase names), and the
+//! command-line trainer's flags are derived from it with clap, so a new setting is added here once.
 
 use crate::data::Dataset;
 use crate::error::ConfigError;
@@ -13,27 +13,48 @@ pub const MAX_EPOCHS: usize = 10_000;
 pub const MAX_SEED: u64 = 1 << 53;
 
 /// Training settings. The defaults are the seed homework's. Any field may be left out of the options; an
-/// unknown one is refused with the list of known ones.
+/// unknown one is refused with the list of known ones. With the `cli` feature they are also the
+/// command-line trainer's flags (`--learning-rate`, …), each field's doc its help.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct TrainConfig {
+    /// Step size of SGD.
     #[serde(serialize_with = "shortest_decimal")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, visible_alias = "lr", default_value_t = TrainConfig::default().learning_rate)
+    )]
     pub learning_rate: f32,
+    /// Samples per batch; the last partial batch of an epoch is dropped.
     #[serde(deserialize_with = "count")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, visible_alias = "batch", default_value_t = TrainConfig::default().batch_size)
+    )]
     pub batch_size: usize,
+    /// Passes over the training set.
     #[serde(deserialize_with = "count")]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = TrainConfig::default().epochs))]
     pub epochs: usize,
+    /// Seed of the shuffle before each epoch.
     #[serde(deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = TrainConfig::default().seed))]
     pub seed: u64,
+    /// "row" (per sample, correct) or "batch" (over the whole batch, the homework's bug).
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = TrainConfig::default().softmax))]
     pub softmax: SoftmaxMode,
-    /// L2 weight decay λ on the pixel weights (not the biases): each step also pulls them towards zero by
-    /// `learning_rate · λ · A`. The seed has none.
+    /// L2 weight decay λ on the pixel weights (not the biases), from 0 to 1: each step also pulls them
+    /// towards zero by `learning_rate · λ · A`. The seed has none.
     #[serde(serialize_with = "shortest_decimal")]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = TrainConfig::default().weight_decay))]
     pub weight_decay: f32,
-    /// How the learning rate changes over the run. The seed keeps it constant.
+    /// How the learning rate changes over the run: "constant" (as in the seed) or "cosine".
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = TrainConfig::default().schedule))]
     pub schedule: Schedule,
-    /// Whether to straighten slanted digits (deskew them) before reading them, in training and after: the
+    /// Straighten slanted digits (deskew them) before reading them, in training and after: the
     /// model then applies it itself to everything it is shown. Needs square images. The seed does not.
+    #[cfg_attr(feature = "cli", arg(long))]
     pub deskew: bool,
 }
 
