@@ -70,8 +70,9 @@ pub(crate) fn has_array<R: Read + Seek>(archive: &Archive<R>, name: &str) -> boo
 /// Largest number of values one array may declare: 64 Mi, as many as a data set's images may hold together.
 pub const MAX_ARRAY_VALUES: usize = 64 * 1024 * 1024;
 
-/// Largest `.npy` header accepted (numpy writes a few hundred bytes).
-const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Largest `.npy` header accepted: numpy's own limit for `np.load` (its headers are a few hundred bytes), which
+/// also bounds how long the header's parser can take on a hostile one.
+const MAX_HEADER_BYTES: usize = 10_000;
 
 /// Deepest nesting of brackets accepted in a header: numpy's reach 4 (a structured dtype's field shapes).
 /// The header parser backtracks exponentially in the depth: 14 braces take 10 s, 120 would take years.
