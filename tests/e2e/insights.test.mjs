@@ -104,20 +104,10 @@ test('a saved model is an .npz numpy reads, and loading it elsewhere gives ident
   const file = join(tmpdir(), `model-${process.pid}.npz`);
   await download.saveAs(file);
   const entries = unzip(await (await import('node:fs/promises')).readFile(file));
-  assert.deepEqual(Object.keys(entries).sort(), [
-    'A.npy',
-    'batch_size.npy',
-    'deskew.npy',
-    'epochs.npy',
-    'learning_rate.npy',
-    'schedule_cosine.npy',
-    'seed.npy',
-    'softmax_batch.npy',
-    'taught_x.npy',
-    'taught_y.npy',
-    'test_accuracy.npy',
-    'weight_decay.npy',
-  ]);
+  // The weights, the accuracy, the drawings and the first settings under the names numpy users read (which
+  // arrays each setting makes is the core's to say: tests/persist.rs pins them).
+  const names = ['A', 'test_accuracy', 'taught_x', 'taught_y', 'learning_rate', 'batch_size', 'epochs', 'seed', 'softmax_batch'];
+  for (const name of names) assert.ok(`${name}.npy` in entries, `${name}.npy is in the file`);
   const header = npyHeader(entries['A.npy']);
   assert.match(header, /'descr': '<f4'/);
   assert.match(header, /'fortran_order': False/);
