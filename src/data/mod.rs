@@ -8,7 +8,7 @@ mod loader;
 pub(crate) mod npz;
 pub(crate) mod scalars;
 mod sparse;
-mod stream;
+pub(crate) mod stream;
 pub(crate) mod write;
 
 pub use loader::DatasetLoader;

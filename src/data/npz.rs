@@ -2,7 +2,6 @@
 //! before anything is decompressed or allocated, decompression stops at the size the header announced, and
 //! nothing is ever unpickled. Data sets (`data`) and saved models (`train::saved`) read through this.
 
-use super::stream::ArrayStream;
 use crate::error::FileError;
 use py_literal::Value as PyValue;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -298,13 +297,9 @@ fn parse_descr(name: &'static str, descr: &PyValue) -> Result<(String, Elem), Fi
     Ok((text.clone(), elem))
 }
 
-impl Archive<Cursor<&[u8]>> {
-    /// Every value of a small array (a saved model's), in logical (C) order, through the same streaming
-    /// decoder as a data set's, with the same checks.
-    pub(crate) fn read_values(&mut self, header: &ArrayHeader) -> Result<Vec<f64>, FileError> {
-        let location = self.locate(header)?;
-        // The archive's reader is a cursor over bytes in memory: a copy of it reads them from anywhere.
-        let mut reader = self.zip.clone().into_inner();
-        ArrayStream::new(header, location).read_all(&mut reader)
+impl<'a> Archive<Cursor<&'a [u8]>> {
+    /// A reader of the archive's bytes, from anywhere (they are in memory: a copy of the cursor will do).
+    pub(crate) fn bytes(&self) -> Cursor<&'a [u8]> {
+        self.zip.clone().into_inner()
     }
 }

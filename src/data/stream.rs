@@ -3,7 +3,7 @@
 //! file is never decompressed into memory whole, and loading can stop between slices to let the page draw.
 //! Hand-written because the zip crate's reader borrows its archive and cannot be paused across calls.
 
-use super::npz::{ArrayHeader, Elem, EntryLocation};
+use super::npz::{ArrayHeader, Elem, EntryLocation, InMemory};
 use crate::error::FileError;
 use flate2::{Decompress, FlushDecompress, Status};
 use std::io::{Read, Seek, SeekFrom};
@@ -273,6 +273,13 @@ fn fortran_to_c_order(values: &[u8], shape: &[usize], size: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Every value of a small array (a saved model's) in an archive in memory, in logical (C) order, through the
+/// same streaming decoder as a data set's, with the same checks.
+pub(crate) fn read_values(archive: &mut InMemory, header: &ArrayHeader) -> Result<Vec<f64>, FileError> {
+    let location = archive.locate(header)?;
+    ArrayStream::new(header, location).read_all(&mut archive.bytes())
 }
 
 #[cfg(test)]

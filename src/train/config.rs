@@ -1,6 +1,6 @@
 //! The one description of a training run: [`TrainConfig`]. The page's options, the saved model's settings
 //! and the JSON summaries are all read from or written to it with serde (camelCase names), and the
-//! command-line trainer's flags are derived from it with clap, so a new setting is added here once.
+//! command-line trainer's flags are derived from it with clap, so a new setting is added here once (and given its field in the page's form).
 
 use crate::data::Dataset;
 use crate::error::ConfigError;

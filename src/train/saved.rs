@@ -14,6 +14,7 @@ use super::{Correction, Reader, Reading, TrainConfig};
 use crate::data::digit_label;
 use crate::data::npz::{has_array, open_archive, read_header, ArrayHeader, InMemory};
 use crate::data::scalars::{to_scalars, Scalar};
+use crate::data::stream::read_values;
 use crate::data::write::{npy, stored_zip};
 use crate::error::{ConfigError, FileError};
 use crate::model::Model;
@@ -207,7 +208,7 @@ fn read_weights(archive: &mut InMemory, features: usize) -> Result<Array2<f32>, 
             features + 1
         )));
     }
-    let weights: Vec<f32> = archive.read_values(&header)?.into_iter().map(|v| v as f32).collect();
+    let weights: Vec<f32> = read_values(archive, &header)?.into_iter().map(|v| v as f32).collect();
     if let Some(index) = weights.iter().position(|w| !w.is_finite()) {
         return Err(FileError::NonFiniteWeight { row: index / (features + 1), column: index % (features + 1) });
     }
@@ -223,7 +224,7 @@ fn read_number(archive: &mut InMemory, name: &'static str) -> Result<Option<f64>
     if !header.shape.is_empty() {
         return Err(header.wrong_shape("a setting must be a single number (a 0-d array)"));
     }
-    Ok(archive.read_values(&header)?.first().copied())
+    Ok(read_values(archive, &header)?.first().copied())
 }
 
 /// The settings the file has, by field, each checked as its field reads it (so a refusal names the array).
@@ -293,12 +294,12 @@ fn read_corrections(archive: &mut InMemory, features: usize) -> Result<Vec<Corre
     };
     integers(&images)?;
     integers(&labels)?;
-    let pixels = archive.read_values(&images)?;
+    let pixels = read_values(archive, &images)?;
     if let Some(index) = pixels.iter().position(|v| !(0.0..=255.0).contains(v)) {
         let (name, value, sample, pixel) = ("taught_x", pixels[index].to_string(), index / features, index % features);
         return Err(FileError::PixelOutOfRange { name, value, sample, pixel });
     }
-    let digits = archive.read_values(&labels)?;
+    let digits = read_values(archive, &labels)?;
     let mut labels = Vec::with_capacity(digits.len());
     for (index, &value) in digits.iter().enumerate() {
         let label = digit_label(value);
