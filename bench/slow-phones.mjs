@@ -1,8 +1,10 @@
 // The page on slow phones: at 390×844 with touch, its CPU throttled through the DevTools protocol
 // (Emulation.setCPUThrottlingRate) 1×, 4×, 6× and 8×, a visitor's homework run first, then the best
-// preset in the same page, at full speed. For each: the best preset's time and its ratio to the 1× time,
-// the share of it spent training, the frames (median / 95th percentile / longest interval) and long tasks;
-// and the longest task in the second after Train was first pressed.
+// preset in the same page, at full speed. For each: the best preset's time and its ratio to the 1× time;
+// its training (once the data are straightened) against the same run unchunked at that speed (the throttle
+// slows wasm more than its factor: about 11× at 8×); the share of it spent training; the frames (median /
+// 95th percentile / longest interval) and long tasks; and the longest task in the second after Train was
+// first pressed.
 //
 //   node bench/run.mjs --phones      this table alone
 
