@@ -83,6 +83,8 @@ test('the confusion matrix adds up and the gallery lists only real mistakes', as
 
   const mistakes = await page.$$eval('#mistakes .mistake', (items) => items.map((b) => ({ ...b.dataset })));
   assert.equal(mistakes.length, 24);
+  // The pictures come a few per task: each mistake gets its own.
+  await page.waitForFunction(() => document.querySelectorAll('#mistakes .mistake img').length === 24);
   const sizes = await page.$$eval('#mistakes .mistake img', (pictures) =>
     Promise.all(pictures.map((p) => p.decode().then(() => `${p.naturalWidth}×${p.naturalHeight}`))),
   );

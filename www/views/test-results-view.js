@@ -4,6 +4,7 @@ import { grey, pixelPicture } from '../dom/pixel-picture.js';
 import { aDigit } from '../page-text.js';
 
 const GALLERY_SIZE = 24;
+const PICTURES_AT_ONCE = 6; // the gallery's pictures are drawn a few per task, so that no task is long on a slow phone
 
 export class TestResultsView {
   /**
@@ -18,6 +19,7 @@ export class TestResultsView {
   }
 
   clear() {
+    clearTimeout(this.picturing);
     this.elements.matrix.replaceChildren();
     this.elements.gallery.replaceChildren();
     this.pictures = new Map(); // test sample index → its picture: the gallery is redrawn every second
@@ -42,9 +44,24 @@ export class TestResultsView {
     this.elements.summary.textContent =
       `${mistakes.length.toLocaleString('en')} of ${labels.length.toLocaleString('en')} test digits are misread` +
       (shown.length ? `; the first ${shown.length} are below. Choose one to see what the model thinks.` : '.');
-    this.elements.gallery.replaceChildren(
-      ...shown.map((index) => this.mistake(index, labels[index], predictions[index], imageOf, imageShape)),
-    );
+    const buttons = shown.map((index) => this.mistake(index, labels[index], predictions[index]));
+    this.elements.gallery.replaceChildren(...buttons);
+    clearTimeout(this.picturing);
+    if (imageShape) this.addPictures(buttons, imageOf, imageShape);
+  }
+
+  /** Puts each mistake's picture in its button, PICTURES_AT_ONCE per task. */
+  addPictures(buttons, imageOf, imageShape) {
+    for (const button of buttons.slice(0, PICTURES_AT_ONCE)) {
+      const index = Number(button.dataset.index);
+      if (!this.pictures.has(index)) {
+        const pixels = imageOf(index);
+        if (pixels) this.pictures.set(index, pixelPicture(...imageShape, (i) => grey(pixels[i])));
+      }
+      if (this.pictures.has(index)) button.prepend(Object.assign(document.createElement('img'), { src: this.pictures.get(index), alt: '' }));
+    }
+    const rest = buttons.slice(PICTURES_AT_ONCE);
+    if (rest.length > 0) this.picturing = setTimeout(() => this.addPictures(rest, imageOf, imageShape));
   }
 
   showMatrix(counts) {
@@ -78,7 +95,7 @@ export class TestResultsView {
     matrix.replaceChildren(caption, head, ...rows);
   }
 
-  mistake(index, label, predicted, imageOf, imageShape) {
+  mistake(index, label, predicted) {
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'mistake';
@@ -87,13 +104,6 @@ export class TestResultsView {
     button.dataset.predicted = String(predicted);
     // The name starts with the text shown (WCAG 2.5.3, label in name), then says it in words.
     button.setAttribute('aria-label', `${label} → ${predicted}: test image ${index}, ${aDigit(label)} read as ${aDigit(predicted)}`);
-    if (imageShape && !this.pictures.has(index)) {
-      const pixels = imageOf(index);
-      if (pixels) this.pictures.set(index, pixelPicture(...imageShape, (i) => grey(pixels[i])));
-    }
-    if (this.pictures.has(index)) {
-      button.append(Object.assign(document.createElement('img'), { src: this.pictures.get(index), alt: '' }));
-    }
     button.append(Object.assign(document.createElement('span'), { textContent: `${label} → ${predicted}` }));
     button.addEventListener('click', () => this.onPick(index, label));
     return button;
