@@ -124,6 +124,8 @@ pub enum InputError {
 /// made for other images. Nothing the visitor has is changed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ShareError {
+    #[error("This link was altered or cut short: its model's checksum does not match")]
+    Checksum,
     #[error("This link was made by a newer version of the page (format {0}); this page reads format 1")]
     UnknownVersion(u8),
     #[error("This link is cut short: its model needs at least {needed} bytes but holds {len}")]

@@ -39,6 +39,17 @@ fn payload() -> Vec<u8> {
     encode(trainer.reader(), trainer.config(), trainer.corrections())
 }
 
+/// The payload without its checksum: what the checksum covers.
+fn body() -> Vec<u8> {
+    let bytes = payload();
+    bytes[..bytes.len() - 4].to_vec()
+}
+
+/// `body` with its checksum, as an encoder would seal it.
+fn sealed(body: &[u8]) -> Vec<u8> {
+    [body, &crc32fast::hash(body).to_le_bytes()].concat()
+}
+
 /// Where the parts of a payload begin: (D's two bytes, the biases, the drawing count).
 fn offsets(bytes: &[u8]) -> (usize, usize, usize) {
     let mut at = 2;
@@ -93,23 +104,39 @@ fn a_link_cut_short_anywhere_is_refused() {
     let bytes = payload();
     for len in 0..bytes.len() {
         let refusal = decode(&bytes[..len], D).unwrap_err();
+        assert!(matches!(refusal, ShareError::Checksum | ShareError::Truncated { .. }), "{len}: {refusal:?}");
+    }
+    // Cut short and sealed again: the format itself says it is short.
+    let body = body();
+    for len in 0..body.len() {
+        let refusal = decode(&sealed(&body[..len]), D).unwrap_err();
         assert!(matches!(refusal, ShareError::Truncated { len: l, .. } if l == len), "{len}: {refusal:?}");
     }
-    let mut longer = bytes.clone();
-    longer.push(0);
+    let longer = sealed(&[&body[..], &[0]].concat());
     assert!(matches!(decode(&longer, D), Err(ShareError::TrailingBytes(1))));
 }
 
-/// `bytes` with `change` made to it.
+#[test]
+fn an_altered_byte_anywhere_is_caught_by_the_checksum() {
+    let bytes = payload();
+    // A weight's byte is any int8: only the checksum tells it was altered.
+    for at in (0..bytes.len()).step_by(97) {
+        let mut changed = bytes.clone();
+        changed[at] ^= 0x20;
+        assert!(matches!(decode(&changed, D), Err(ShareError::Checksum)), "byte {at}");
+    }
+}
+
+/// The payload with `change` made to it, sealed again (as a hostile link would be).
 fn altered(change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
-    let mut bytes = payload();
+    let mut bytes = body();
     change(&mut bytes);
-    bytes
+    sealed(&bytes)
 }
 
 #[test]
 fn an_altered_link_is_refused() {
-    let (features, biases, drawings) = offsets(&payload());
+    let (features, biases, drawings) = offsets(&body());
     let scales = biases + CLASSES * 4;
     let refused = |bytes: Vec<u8>| decode(&bytes, D).unwrap_err();
     assert!(matches!(refused(altered(|b| b[0] = 2)), ShareError::UnknownVersion(2)));
@@ -139,7 +166,7 @@ fn a_link_with_settings_that_cannot_train_is_refused() {
     // The first setting is the learning rate: its name, then its value.
     let name = altered(|b| b[3] = b'X');
     assert!(matches!(decode(&name, D), Err(ShareError::BadSetting(_))));
-    let value_at = 3 + usize::from(payload()[2]);
+    let value_at = 3 + usize::from(body()[2]);
     for bad in [f64::NAN, -1.0, f64::INFINITY] {
         let rate = altered(|b| b[value_at..value_at + 8].copy_from_slice(&bad.to_le_bytes()));
         assert!(matches!(decode(&rate, D), Err(ShareError::BadSetting(_))), "learning rate {bad}");
@@ -169,7 +196,7 @@ fn a_link_of_20_drawings_stays_small() {
         let bytes = encode(trainer.reader(), trainer.config(), &trainer.corrections()[..count]);
         let (_, biases, drawings) = offsets(&bytes);
         // The same link without the weights: the settings and the drawings alone.
-        let alone = [&bytes[..biases - 2], &bytes[drawings..]].concat();
+        let alone = [&bytes[..biases - 2], &bytes[drawings..]].concat(); // with the checksum
         let (with, without) = (link_chars(&bytes), link_chars(&alone));
         report.push(format!("{count} drawings: {with} characters with the weights, {without} without"));
         if count == 20 {

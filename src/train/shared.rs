@@ -17,6 +17,7 @@
 //! | 1              | N, the number of drawings (at most [`MAX_SHARED_DRAWINGS`])               |
 //! | N              | their digits, uint8 0–9, oldest first                                     |
 //! | N × D          | their grey levels, uint8 (0 black, 255 full ink)                          |
+//! | 4              | CRC-32 of all the bytes before it, uint32 (so an altered weight is caught)|
 
 use super::saved::{settings_as_numbers, settings_from_numbers};
 use super::{Correction, Reader, Reading, TrainConfig};
@@ -71,6 +72,8 @@ pub fn encode(reader: &Reader, config: &TrainConfig, corrections: &[Correction])
     out.push(corrections.len() as u8);
     out.extend(corrections.iter().map(|correction| correction.label));
     out.extend(corrections.iter().flat_map(|correction| correction.pixels.iter().map(|&v| grey(v))));
+    let checksum = crc32fast::hash(&out);
+    out.extend_from_slice(&checksum.to_le_bytes());
     out
 }
 
@@ -144,9 +147,16 @@ fn quantise(reader: &Reader, corrections: &[Correction]) -> Quantised {
 }
 
 /// Reads the bytes of a link's model, made for images of `features` pixels, checking everything: the
-/// version, the settings as a saved model's are checked, the sizes, finite weights, at most
+/// checksum, the version, the settings as a saved model's are checked, the sizes, finite weights, at most
 /// [`MAX_SHARED_DRAWINGS`] drawings labelled 0–9, and nothing after them.
 pub fn decode(bytes: &[u8], features: usize) -> Result<Shared, ShareError> {
+    if bytes.len() < 4 {
+        return Err(ShareError::Truncated { needed: 4, len: bytes.len() });
+    }
+    let (bytes, checksum) = bytes.split_at(bytes.len() - 4);
+    if crc32fast::hash(bytes).to_le_bytes() != checksum {
+        return Err(ShareError::Checksum);
+    }
     let mut input = Bytes { bytes, at: 0 };
     let version = input.take(1)?[0];
     if version != SHARED_VERSION {
