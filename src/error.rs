@@ -1,5 +1,6 @@
 //! Every way the core refuses input, in one place: a file ([`FileError`]), training settings
-//! ([`ConfigError`]), a drawing ([`DrawingError`]) or an image handed to the model ([`InputError`]), and
+//! ([`ConfigError`]), a drawing ([`DrawingError`]), an image handed to the model ([`InputError`]) or a
+//! shared link's model ([`ShareError`]), and
 //! [`Error`], any of them. Each message says what is wrong in words a user can act on; code and tests match
 //! the variants, never the wording.
 
@@ -19,6 +20,8 @@ pub enum Error {
     Drawing(#[from] DrawingError),
     #[error(transparent)]
     Input(#[from] InputError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
 }
 
 impl Error {
@@ -29,6 +32,7 @@ impl Error {
             Error::Config(_) => "ConfigError",
             Error::Drawing(_) => "DrawingError",
             Error::Input(_) => "InputError",
+            Error::Share(_) => "ShareError",
         }
     }
 }
@@ -114,4 +118,30 @@ pub enum InputError {
     Label(String),
     #[error("There is no correction {index}; there are {count}")]
     NoSuchCorrection { index: usize, count: usize },
+}
+
+/// Why the model in a shared link (src/train/shared.rs) was refused: the link was cut short, altered, or
+/// made for other images. Nothing the visitor has is changed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ShareError {
+    #[error("This link was altered or cut short: its model's checksum does not match")]
+    Checksum,
+    #[error("This link was made by a newer version of the page (format {0}); this page reads format 1")]
+    UnknownVersion(u8),
+    #[error("This link is cut short: its model needs at least {needed} bytes but holds {len}")]
+    Truncated { needed: usize, len: usize },
+    #[error("This link holds {0} bytes more than its model needs")]
+    TrailingBytes(usize),
+    #[error("This link's settings are not valid: {0}")]
+    BadSetting(String),
+    #[error("This link's model reads images of {got} pixels, but the data set here has {expected}")]
+    WrongFeatures { expected: usize, got: usize },
+    #[error("Weight row {row} of this link's model is not a finite number")]
+    NonFiniteWeight { row: usize },
+    #[error("Weight row {row} of this link's model has a negative scale")]
+    NegativeScale { row: usize },
+    #[error("This link holds {count} drawings; a link may hold at most {max}")]
+    TooManyDrawings { count: usize, max: usize },
+    #[error("Drawing {index} of this link is labelled {value}; labels must be digits from 0 to 9")]
+    LabelOutOfRange { index: usize, value: u8 },
 }

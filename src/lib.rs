@@ -60,6 +60,6 @@ pub const CLASSES: usize = 10;
 
 pub use data::{load_npz, Dataset};
 pub use digit::preprocess_digit;
-pub use error::{ConfigError, DrawingError, Error, FileError, InputError, Result};
+pub use error::{ConfigError, DrawingError, Error, FileError, InputError, Result, ShareError};
 pub use model::{Model, SoftmaxMode};
 pub use train::{Evaluation, Progress, Reader, Reading, Schedule, TrainConfig, Trainer};

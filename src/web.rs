@@ -11,6 +11,7 @@ use crate::data::digit_label;
 use crate::digit;
 use crate::error::{Error, InputError};
 use crate::train::saved::{export_npz, import_npz, FileKind, SavedModel};
+use crate::train::shared;
 use crate::train::{Evaluation, Lesson, PendingEvaluation, StepReport, TrainConfig, Trainer};
 #[cfg(target_family = "wasm")]
 use wasm_bindgen::prelude::*;
@@ -170,6 +171,21 @@ impl WebTrainer {
     #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = exportNpz))]
     pub fn export_npz(&self, test_accuracy: Option<f32>) -> Vec<u8> {
         export_npz(self.inner.reader(), self.inner.config(), test_accuracy, self.inner.corrections())
+    }
+
+    /// The model, its settings and the newest 50 corrections in a shared link's form (src/train/shared.rs),
+    /// uncompressed: the page deflates it into the address's fragment.
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = exportShared))]
+    pub fn export_shared(&self) -> Vec<u8> {
+        shared::encode(self.inner.reader(), self.inner.config(), self.inner.corrections())
+    }
+
+    /// A shared link's model (inflated), checked by the core, as a saved model's `.npz` for `importNpz`:
+    /// throws a `ShareError` saying why it was refused. Changes nothing.
+    #[cfg_attr(target_family = "wasm", wasm_bindgen(js_name = sharedAsNpz))]
+    pub fn shared_as_npz(&self, bytes: &[u8]) -> Result<Vec<u8>, Error> {
+        let shared = shared::decode(bytes, self.inner.data().features)?;
+        Ok(export_npz(&shared.reader, &shared.config, None, &shared.corrections))
     }
 }
 

@@ -17,8 +17,8 @@ export function loadCore() {
   return ready;
 }
 
-/** The names the core gives the errors it throws when it refuses input (a file, settings, a drawing). */
-const REFUSALS = new Set(['FileError', 'ConfigError', 'DrawingError', 'InputError']);
+/** The names the core gives the errors it throws when it refuses input (a file, settings, a drawing, a link). */
+const REFUSALS = new Set(['FileError', 'ConfigError', 'DrawingError', 'InputError', 'ShareError']);
 
 /**
  * Whether `error`, thrown by a core call, is the core refusing its input (to be shown to the visitor)

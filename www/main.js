@@ -15,10 +15,12 @@ import { DigitInput } from './input/digit-input.js';
 import { acceptDrops, pickFiles } from './input/files.js';
 import { SettingsForm } from './input/settings-form.js';
 import { listenForDigitKeys } from './input/teach-keys.js';
+import { shareOnClick } from './input/share-button.js';
 import { linkSettingsToUrl } from './input/url-settings.js';
 import { workOffline } from './offline.js';
 import { PageRenderer } from './render.js';
 import { Session } from './session/session.js';
+import { openSharedModel, takeSharedFragment } from './session/sharing.js';
 import { CorrectionsView } from './views/corrections-view.js';
 import { DataView } from './views/data-view.js';
 import { lazyView } from './views/lazy-view.js';
@@ -174,6 +176,7 @@ function wireControls() {
     (file) => session.importModel(file.bytes, file.name, { errorKey: 'trainError' }),
     (message) => session.update({ trainError: message }),
   );
+  shareOnClick($('share-button'), session, (text) => session.update({ notice: text }));
   return linkSettingsToUrl(settings, $('copy-link-button'), (text) => session.update({ notice: text }));
 }
 
@@ -192,6 +195,7 @@ function bringIntoView(element) {
 
 async function boot() {
   renderer.render(session.state); // the page while it loads
+  const shared = takeSharedFragment(); // a model shared in a link, opened once the page has started
   const linked = wireControls();
   await afterFirstPaint();
   try {
@@ -201,7 +205,9 @@ async function boot() {
     settings.usePresets(core.presets());
     const bundled = { name: BUNDLED_NAME, bytes: new Uint8Array(await response.arrayBuffer()) };
     withOptions('dataError', async (options) => {
-      if (await session.start(core, bundled, options, linked)) markUsable();
+      if (!(await session.start(core, bundled, options, linked))) return;
+      if (shared !== null) await openSharedModel(session, shared, core.presets());
+      markUsable();
     });
   } catch (error) {
     session.update({ dataError: `The demo could not start: ${messageOf(error)}` });

@@ -163,3 +163,39 @@ export function keptAsideText(testAccuracy) {
     'until you train: open the page without the link to use it.'
   );
 }
+
+/** "1 drawing" or "12 drawings". */
+const drawingsCount = (count) => `${count} drawing${count === 1 ? '' : 's'}`;
+
+/**
+ * What the page received from a shared link: "A model shared with you: best settings, 12 taught drawings",
+ * its score here, and, when the visitor has a model of their own kept (`keptAccuracy`, or undefined for
+ * none), that it is kept until they train or teach, and how to get it back.
+ */
+export function sharedText(settingsName, drawings, testAccuracy, kept = false, keptAccuracy = undefined) {
+  const taught = drawings === 0 ? 'no taught drawings' : `${drawings} taught drawing${drawings === 1 ? '' : 's'}`;
+  const score = ` It reads ${percent(testAccuracy)} of this test set; draw a digit to try it.`;
+  if (!kept) return `A model shared with you: ${settingsName}, ${taught}.${score}`;
+  const yours = Number.isFinite(keptAccuracy) ? ` (${percent(keptAccuracy)})` : '';
+  return (
+    `A model shared with you: ${settingsName}, ${taught}.${score} Your own model${yours} is still kept in this ` +
+    'browser until you train or teach: open the page without the link to use it.'
+  );
+}
+
+/** Why a shared link was not opened (`reason`, a sentence), and that nothing changed. */
+export function sharedRefusedText(reason) {
+  const sentence = /[.!?]$/.test(reason) ? reason : `${reason}.`;
+  return `The shared link was not opened. ${sentence} The page opened as usual; nothing you kept has changed.`;
+}
+
+/**
+ * What Share did: `how` is 'shared' (the phone's share sheet), 'copied' or '' (neither: the link is shown);
+ * `drawings` went in the link, `left` (the oldest) did not fit; `size` is the link's length in characters.
+ */
+export function shareLinkText(how, drawings, left, size, url) {
+  const what = `the model and ${drawingsCount(drawings)}, ${(size / 1024).toFixed(1)} KB`;
+  const lead = { shared: `Link shared (${what}).`, copied: `Link copied (${what}): whoever opens it gets this model.` };
+  const leftOut = left > 0 ? ` Your ${drawingsCount(left)} taught first ${left === 1 ? 'is' : 'are'} not in it: a link holds at most ${drawings}.` : '';
+  return `${lead[how] ?? `Share this link (${what}): ${url}`}${leftOut}`;
+}

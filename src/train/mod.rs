@@ -13,6 +13,7 @@ mod reader;
 mod samples;
 pub mod saved;
 mod sgd;
+pub mod shared;
 mod teach;
 
 pub use config::{Presets, Schedule, TrainConfig, MAX_EPOCHS, MAX_SEED};

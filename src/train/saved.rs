@@ -151,6 +151,57 @@ impl Setting {
             Stored::Either { off, on } => Scalar::Text(if number != 0.0 { on } else { off }.to_owned()),
         }
     }
+
+    /// The setting's value as the number its array holds.
+    fn number(&self, value: &Scalar) -> f64 {
+        match (self.stored, value) {
+            (_, &Scalar::Float(x)) => x,
+            (_, &Scalar::Unsigned(n)) => n as f64,
+            (_, &Scalar::Signed(n)) => n as f64,
+            (_, &Scalar::Bool(flag)) => f64::from(u8::from(flag)),
+            (Stored::Either { on, .. }, Scalar::Text(name)) => f64::from(u8::from(name == on)),
+            (stored, value) => panic!("the setting {} is {value:?}, which is not stored as {stored:?}", self.field),
+        }
+    }
+}
+
+/// The settings as (array name, number) pairs, as an `.npz` holds them: how a shared link carries them
+/// (src/train/shared.rs). `deskew` is the reader's, as in [`export_npz`].
+pub(super) fn settings_as_numbers(config: &TrainConfig, reading: Reading) -> Vec<(&'static str, f64)> {
+    let scalars = to_scalars(config).expect("TrainConfig is flat: flags, numbers and names");
+    scalars
+        .into_iter()
+        .map(|(field, value)| {
+            let value = if field == "deskew" { Scalar::Bool(reading.straightens()) } else { value };
+            let setting = settings().iter().find(|setting| setting.field == field).expect("every field is a setting");
+            (setting.array.as_str(), setting.number(&value))
+        })
+        .collect()
+}
+
+/// The settings from (array name, number) pairs, each checked as its field reads it; a missing one takes its
+/// default. Refused: an unknown or repeated name, or a value its field refuses (the reason in words).
+pub(super) fn settings_from_numbers(numbers: &[(String, f64)]) -> Result<TrainConfig, String> {
+    let mut found: Vec<(&'static str, Scalar)> = Vec::new();
+    for (name, number) in numbers {
+        let Some(setting) = settings().iter().find(|setting| &setting.array == name) else {
+            return Err(format!("there is no setting {name:?}"));
+        };
+        if found.iter().any(|(field, _)| *field == setting.field) {
+            return Err(format!("the setting {name} is given twice"));
+        }
+        let value = setting.read(*number);
+        if let Err(error) = as_config(vec![(setting.field, value.clone())]) {
+            return Err(match error {
+                ConfigError::Options(problem) => format!("{name}: {problem}"),
+                other => other.to_string(),
+            });
+        }
+        found.push((setting.field, value));
+    }
+    let config = as_config(found).map_err(|error| error.to_string())?;
+    config.check().map_err(|error| error.to_string())?;
+    Ok(config)
 }
 
 /// The model, its settings and the corrections as the bytes of an `.npz`.

@@ -226,3 +226,24 @@ fn straightening_ahead_of_a_deskewing_restart_is_done_in_pieces() {
     }
     assert_eq!(web.weights(), at_once.weights());
 }
+
+#[test]
+fn a_shared_link_comes_back_as_a_saved_model_and_a_hostile_one_is_a_share_error() {
+    let mut web = trainer(TrainConfig { epochs: 1, deskew: true, ..TrainConfig::default() });
+    web.inner.step(usize::MAX);
+    let pixels = web.test_image(3).unwrap();
+    web.teach(&pixels, 4.0).unwrap();
+    let payload = web.export_shared();
+
+    let mut other = trainer(TrainConfig::default());
+    let npz = other.shared_as_npz(&payload).unwrap();
+    assert!(other.correction_labels().is_empty(), "reading a link changes nothing");
+    let saved = other.import_npz(&npz).unwrap();
+    assert_eq!(saved.config, Some(*web.trainer().config()));
+    assert_eq!(other.correction_labels(), [4]);
+    assert_eq!(other.trainer().reader().classify(&pixels).unwrap(), web.trainer().reader().classify(&pixels).unwrap());
+
+    let refusal = other.shared_as_npz(&payload[..payload.len() - 1]).unwrap_err();
+    assert!(matches!(refusal, Error::Share(crate::error::ShareError::Checksum)));
+    assert_eq!(refusal.kind(), "ShareError");
+}

@@ -387,8 +387,8 @@ export class Session {
       return;
     }
     this.update({ corrections: this.correctionsOf(trainer), confirmingReset: false });
-    // A run that has not finished is kept when it does, with the drawings as they are then.
-    if (phase === 'ready' || phase === 'done') this.keepModel();
+    // A run is kept when it finishes, with the drawings then; a shared model, once trained or taught.
+    if ((phase === 'ready' || phase === 'done') && this.state.origin !== 'shared') this.keepModel();
   }
 
   /** The visitor's drawings `trainer` holds (none while the core is failing). */

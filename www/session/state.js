@@ -19,7 +19,7 @@ export function initialState() {
     loop: null, // the TrainingLoop driving the run, once it has started
     progress: null, // the trainer's last step report; null until the run starts
     imported: false, // whether the model was loaded (from a file or kept from last time) rather than trained
-    origin: null, // where the model comes from: 'trained' | 'kept' (from last visit) | 'file'; null untrained
+    origin: null, // where the model comes from: 'trained' | 'kept' (from last visit) | 'file' | 'shared'; null untrained
     undo: null, // the model's .npz bytes before the last lesson, while that lesson can be undone
     revision: 0, // counts changes of the model, so that what is drawn from it is redrawn only when it changed
     testAccuracy: undefined,
@@ -69,7 +69,7 @@ export function curvesNote(state) {
     );
   }
   if (!imported) return '';
-  return origin === 'file'
-    ? 'No curves: this model was loaded from a file. Train to draw them.'
-    : 'No curves were kept with this model. Train to draw them.';
+  if (origin === 'file') return 'No curves: this model was loaded from a file. Train to draw them.';
+  if (origin === 'shared') return 'No curves: this model came in a link. Train to draw them.';
+  return 'No curves were kept with this model. Train to draw them.';
 }
