@@ -19,6 +19,7 @@ import { shareOnClick } from './input/share-button.js';
 import { linkSettingsToUrl } from './input/url-settings.js';
 import { workOffline } from './offline.js';
 import { PageRenderer } from './render.js';
+import { IdleStraightening } from './session/idle-straightening.js';
 import { Session } from './session/session.js';
 import { openSharedModel, takeSharedFragment } from './session/sharing.js';
 import { CorrectionsView } from './views/corrections-view.js';
@@ -38,7 +39,12 @@ const firstClick = (...buttons) =>
   new Promise((resolve) => buttons.forEach((button) => button.addEventListener('click', resolve, { once: true })));
 
 const settings = new SettingsForm($('settings'));
-const session = new Session((state) => renderer.render(state), settings.labels());
+let idleStraightening = null;
+const session = new Session((state) => {
+  renderer.render(state);
+  idleStraightening?.consider(state);
+}, settings.labels());
+idleStraightening = new IdleStraightening(session);
 const { queries } = session;
 const views = {
   settings,
