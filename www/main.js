@@ -21,6 +21,7 @@ import { workOffline } from './offline.js';
 import { PageRenderer } from './render.js';
 import { IdleStraightening } from './session/idle-straightening.js';
 import { Session } from './session/session.js';
+import { showText } from './dom/show-text.js';
 import { openSharedModel, takeSharedFragment } from './session/sharing.js';
 import { CorrectionsView } from './views/corrections-view.js';
 import { DataView } from './views/data-view.js';
@@ -182,8 +183,10 @@ function wireControls() {
     (file) => session.importModel(file.bytes, file.name, { errorKey: 'trainError' }),
     (message) => session.update({ trainError: message }),
   );
-  shareOnClick($('share-button'), session, (text) => session.update({ notice: text }));
-  return linkSettingsToUrl(settings, $('copy-link-button'), (text) => session.update({ notice: text }));
+  // What Share and Copy link did is said beside them, where the visitor is looking.
+  const sayBeside = (text) => showText($('model-status'), text);
+  shareOnClick($('share-button'), session, sayBeside);
+  return linkSettingsToUrl(settings, $('copy-link-button'), sayBeside);
 }
 
 /**

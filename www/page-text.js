@@ -86,8 +86,8 @@ export function importedText(name, config, testAccuracy, labels = {}) {
   return `Loaded ${name}${how}: ${percent(testAccuracy)} on this test set. Draw a digit, or Train to start over.`;
 }
 
-/** "your drawing" or "your 12 drawings": the visitor's corrections, counted. */
-export const yourDrawings = (count) => (count === 1 ? 'your drawing' : `your ${count} drawings`);
+/** "the taught drawing" or "the 12 taught drawings": the model's corrections (the visitor's, or shared with them). */
+export const taughtDrawings = (count) => (count === 1 ? 'the taught drawing' : `the ${count} taught drawings`);
 
 /** What teaching a drawing as `label` did (`lesson` is the core's `{ steps, learned, correctionsReadRight }`). */
 export function taughtText(lesson, label) {
@@ -179,7 +179,7 @@ export function sharedText(settingsName, drawings, testAccuracy, kept = false, k
   const yours = Number.isFinite(keptAccuracy) ? ` (${percent(keptAccuracy)})` : '';
   return (
     `A model shared with you: ${settingsName}, ${taught}.${score} Your own model${yours} is still kept in this ` +
-    'browser until you train or teach: open the page without the link to use it.'
+    'browser, and reloading the page brings it back; it is replaced only if you train or teach.'
   );
 }
 
@@ -194,7 +194,7 @@ export function sharedRefusedText(reason) {
  * `drawings` went in the link, `left` (the oldest) did not fit; `size` is the link's length in characters.
  */
 export function shareLinkText(how, drawings, left, size, url) {
-  const what = `the model and ${drawingsCount(drawings)}, ${(size / 1024).toFixed(1)} KB`;
+  const what = `${drawings > 0 ? `the model and ${drawingsCount(drawings)}` : 'the model, no drawings'}, ${(size / 1024).toFixed(1)} KB`;
   const lead = { shared: `Link shared (${what}).`, copied: `Link copied (${what}): whoever opens it gets this model.` };
   const leftOut = left > 0 ? ` Your ${drawingsCount(left)} taught first ${left === 1 ? 'is' : 'are'} not in it: a link holds at most ${drawings}.` : '';
   return `${lead[how] ?? `Share this link (${what}): ${url}`}${leftOut}`;

@@ -152,7 +152,7 @@ test('the last trained model survives a reload, and Reset forgets it', async () 
   const accuracy = await number(page, '#stat-test-accuracy');
   await page.reload();
   await page.waitForSelector('body[data-state="ready"]');
-  assert.match(await page.textContent('#model-notice'), /^Loaded the model you trained last time/);
+  assert.match(await page.textContent('#model-notice'), /^Loaded the model kept from your last visit/);
   assert.equal(await number(page, '#stat-test-accuracy'), accuracy);
   await stroke(page, line([0.5, 0.15], [0.5, 0.85]));
   await page.waitForFunction(() => document.querySelector('#prediction-text').dataset.digit === '1');
@@ -176,7 +176,8 @@ test('the address carries the settings and Copy link shares them', async () => {
   assert.match(address, /[?&]softmax=batch(&|$)/);
   await reveal(page, '#copy-link-button');
   await page.click('#copy-link-button');
-  await page.locator('#model-notice').waitFor({ state: 'visible' });
+  await page.locator('#model-status').waitFor({ state: 'visible' });
+  assert.match(await page.textContent('#model-status'), /^Link copied/, 'said beside the button');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), address);
   await trainToTheEnd(page);
   assert.equal(await page.textContent('#progress-text'), 'Done: 4 epochs', 'the linked settings are the ones used');

@@ -127,7 +127,7 @@ test('when the core fails the page says so, restarts it on the same data and goe
   const error = page.locator('#train-error');
   await error.waitFor({ state: 'visible' });
   assert.match(await error.textContent(), /^The model stopped working \(.*\)\. The page started it again on the same data\.$/);
-  assert.match(await page.textContent('#model-notice'), /^Loaded the model you trained last time/, 'the kept model is back');
+  assert.match(await page.textContent('#model-notice'), /^Loaded the model kept from your last visit/, 'the kept model is back');
   assert.equal(await number(page, '#stat-test-accuracy'), trained);
   await page.click('#clear-button');
   await stroke(page, line([0.5, 0.15], [0.5, 0.85]));

@@ -72,8 +72,13 @@ test('a receiver opens a shared link: the same settings, drawings, readings and 
 
   await reveal(page, '#share-button');
   await page.click('#share-button');
-  await page.waitForFunction(() => document.querySelector('#model-notice').textContent.startsWith('Link copied'));
-  assert.match(await notice(page), /^Link copied \(the model and 3 drawings, \d+\.\d KB\): whoever opens it gets this model\.$/);
+  await page.waitForFunction(() => document.querySelector('#model-status').textContent.startsWith('Link copied'));
+  assert.match(await page.textContent('#model-status'), /^Link copied \(the model and 3 drawings, \d+\.\d KB\): whoever opens it gets this model\.$/);
+  const inView = await page.$eval('#model-status', (line) => {
+    const box = line.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  });
+  assert.ok(inView, 'said beside the button, in view');
   link = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(link, /^http:\/\/[^#?]+\/#share=[A-Za-z0-9_-]+$/, 'everything is in the fragment');
   console.log(`a link with the model and 3 drawings: ${link.length} characters`);
@@ -89,11 +94,16 @@ test('a receiver opens a shared link: the same settings, drawings, readings and 
   const accuracy = await number(receiver, '#stat-test-accuracy');
   assert.ok(Math.abs(accuracy - sender.accuracy) <= 0.005, `test accuracy: sender ${sender.accuracy}, receiver ${accuracy}`);
   for (const [i, points] of [ONE, ZERO, SEVEN].entries()) assert.equal(await reading(receiver, points), taught[i]);
-  assert.equal(await keptModel(receiver), null, 'nothing kept until the receiver trains or teaches');
+  // With no model of their own, the receiver keeps the shared one: a reload brings it back.
+  await receiver.waitForFunction((key) => localStorage.getItem(key) !== null, KEPT);
+  assert.ok(await keptModel(receiver), 'kept');
+  await receiver.reload();
+  await receiver.waitForSelector('body[data-state="ready"]');
+  await receiver.waitForFunction(() => document.querySelector('#model-notice').textContent.startsWith('Loaded the model kept'));
+  assert.deepEqual(await drawings(receiver), taught, 'back after a reload');
   // Each drawing removable.
   await receiver.click('#corrections-list button >> nth=0');
   assert.deepEqual(await drawings(receiver), taught.slice(1));
-  assert.equal(await keptModel(receiver), null);
   assert.deepEqual(receiver.problems, []);
   await receiver.context().close();
 });
@@ -109,7 +119,7 @@ test('a receiver with a model of their own keeps it, and bad links are refused w
   const context = page.context();
 
   const receiving = await openLink(shared.browser, link, context);
-  assert.match(await notice(receiving), /^A model shared with you: .* Your own model \(\d+\.\d %\) is still kept in this browser until you train or teach: open the page without the link to use it\.$/);
+  assert.match(await notice(receiving), /^A model shared with you: .* Your own model \(\d+\.\d %\) is still kept in this browser, and reloading the page brings it back; it is replaced only if you train or teach\.$/);
   assert.equal(await keptModel(receiving), own);
   assert.ok(Math.abs((await number(receiving, '#stat-test-accuracy')) - sender.accuracy) <= 0.005);
 
@@ -123,9 +133,9 @@ test('a receiver with a model of their own keeps it, and bad links are refused w
   const fiftyOne = Buffer.concat([payload.subarray(0, count), Buffer.from([51]), Buffer.alloc(48, 1), payload.subarray(count + 1, -4), Buffer.alloc(48 * 784 + 4)]);
   const fragment = link.split('#share=')[1];
   const bad = {
-    'cut short': [link.slice(0, link.length - 200), /This link is damaged: its model could not be unpacked\./],
+    'cut short': [link.slice(0, link.length - 200), /This link is incomplete or damaged \(perhaps cut short when it was copied\): ask for the whole link again\./],
     'a character changed': [`${link.slice(0, -600)}${fragment.at(-600) === 'A' ? 'B' : 'A'}${link.slice(-599)}`, /This link (is damaged|was altered)/],
-    'not base64url': [`${link}%20!`, /holds characters a shared link never has/],
+    'not base64url': [`${link}%20!`, /incomplete or damaged \(perhaps cut short, or changed, when it was copied\)/],
     'a weight byte changed': [linkTo(link, Object.assign(Buffer.from(payload), { [count - 100]: payload[count - 100] ^ 1 }), false), /This link was altered or cut short/],
     'a label out of range': [linkTo(link, withLabel(12)), /Drawing 0 of this link is labelled 12/],
     'more than 50 drawings': [linkTo(link, fiftyOne), /This link holds 51 drawings; a link may hold at most 50/],

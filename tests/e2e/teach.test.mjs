@@ -111,7 +111,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   assert.equal(await page.textContent('#teach-status .teach-message'), 'Learnt: it now reads your drawing as a 7.');
   assert.deepEqual(await drawings(page), ['7']);
   assert.equal(await page.getAttribute('#corrections-list button', 'aria-label'), 'Forget your drawing of a 7');
-  assert.equal(await page.textContent('#drawings-included'), 'Training includes your drawing.');
+  assert.equal(await page.textContent('#drawings-included'), 'Training includes the taught drawing.');
   assert.equal(await page.textContent('#why-predicted-caption'), 'for 7', 'why follows the answer');
 
   // Keys 0–9 on the focused pad teach too.
@@ -120,7 +120,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   await page.keyboard.press('6');
   await answer(page, '6');
   assert.deepEqual(await drawings(page), ['7', '6']);
-  assert.equal(await page.textContent('#corrections-title'), 'Your 2 drawings');
+  assert.equal(await page.textContent('#corrections-title'), 'The 2 taught drawings');
 
   // A test image's digit is known: it is explained but not taught.
   await page.click('#mistakes .mistake >> nth=0');
@@ -147,7 +147,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
 
   // Trained on by Train again, and still listed after it.
   await trainToTheEnd(page);
-  assert.equal(await page.textContent('#drawings-included'), 'Training includes your 2 drawings.');
+  assert.equal(await page.textContent('#drawings-included'), 'Training includes the 2 taught drawings.');
   assert.deepEqual(await drawings(page), ['7', '6']);
   assert.ok((await number(page, '#stat-test-accuracy')) >= 0.85);
 
@@ -155,7 +155,7 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   await page.click('#corrections-list button >> nth=0');
   assert.deepEqual(await drawings(page), ['6']);
   await page.click('#reset-button');
-  assert.equal(await page.textContent('#reset-confirm-text'), 'Reset forgets your drawing too.');
+  assert.equal(await page.textContent('#reset-confirm-text'), 'Reset forgets the taught drawing too.');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'reset-confirm-button');
   await page.click('#reset-cancel-button');
   assert.equal(await page.locator('#reset-confirm').isVisible(), false);

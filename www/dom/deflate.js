@@ -47,7 +47,7 @@ export async function inflate(bytes, cap) {
     return await collect(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')), cap);
   } catch (error) {
     if (error instanceof Unreadable) throw error;
-    throw new Unreadable('This link is damaged: its model could not be unpacked.');
+    throw new Unreadable('This link is incomplete or damaged (perhaps cut short when it was copied): ask for the whole link again.');
   }
 }
 
@@ -61,7 +61,7 @@ export function toBase64Url(bytes) {
 /** The bytes of base64url `text` (padding optional); refused when it holds anything else. */
 export function fromBase64Url(text) {
   if (!/^[A-Za-z0-9_-]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    throw new Unreadable('This link is damaged: it holds characters a shared link never has.');
+    throw new Unreadable('This link is incomplete or damaged (perhaps cut short, or changed, when it was copied): ask for the whole link again.');
   }
   const binary = atob(text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));

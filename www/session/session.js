@@ -223,7 +223,7 @@ export class Session {
       return;
     }
     const curves = Curves.fromJSON(kept.curves);
-    const restored = this.importModel(kept.npz, 'the model you trained last time', { origin: 'kept', curves });
+    const restored = this.importModel(kept.npz, 'the model kept from your last visit', { origin: 'kept', curves });
     if (!restored) forgetModel();
   }
 
@@ -292,7 +292,7 @@ export class Session {
     const rate = batchesPerSecond(pace, batchesPerEpoch, options.epochs);
     const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin, rate));
     if (!loop) return;
-    this.update({ phase: 'running', loop, twin, curves, origin: 'trained' });
+    this.update({ phase: 'running', loop, twin, curves, origin: 'trained', notice: '' });
     this.guard(() => loop.start(options));
   }
 
@@ -350,6 +350,7 @@ export class Session {
     if (!evaluation) return;
     this.update({
       taught: taughtText(lesson, label),
+      notice: '', // what was said of the model before the lesson is no longer true of it
       undo: before ?? null,
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,

@@ -84,6 +84,8 @@ export async function openSharedModel(session, text, presets) {
   if (!session.importModel(npz, 'the model shared with you', { origin: 'shared' })) {
     return refuse('This link could not be opened here.');
   }
+  // With no model of their own kept, the shared one is kept, so that a reload keeps it too.
+  if (!kept) session.keepModel();
   const { options, corrections, testAccuracy } = session.state;
   const name = settingsName(options, presets);
   session.update({ notice: sharedText(name, corrections.length, testAccuracy, Boolean(kept), kept?.testAccuracy) });

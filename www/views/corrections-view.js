@@ -1,7 +1,7 @@
-// "Your drawings": the drawings the visitor taught the model (its corrections), each a small picture with
-// its digit and a button that forgets it. They are the visitor's own data, so they are shown in full.
+// "Taught drawings": the drawings the model was taught (its corrections: the visitor's, or shared in a link),
+// each a small picture with its digit and a button that forgets it. They are the visitor's data, shown in full.
 import { grey, pixelPicture } from '../dom/pixel-picture.js';
-import { aDigit, yourDrawings } from '../page-text.js';
+import { aDigit, taughtDrawings } from '../page-text.js';
 
 export class CorrectionsView {
   /**
@@ -21,7 +21,7 @@ export class CorrectionsView {
     const { panel, title, list } = this.elements;
     panel.hidden = corrections.length === 0 || !imageShape;
     if (panel.hidden) return;
-    const drawings = yourDrawings(corrections.length);
+    const drawings = taughtDrawings(corrections.length);
     title.textContent = drawings[0].toUpperCase() + drawings.slice(1);
     list.replaceChildren(...corrections.map(({ label, pixels }, index) => this.item(label, pixels, index, imageShape)));
   }

@@ -1,7 +1,7 @@
 // The training panel: the buttons as the phase allows them, the progress bar and line, the figures (test and
 // train accuracy, the last mini-batch's loss, speed) and the lines that say what happened to the model.
 import { showText } from '../dom/show-text.js';
-import { compact, percent, progressText, yourDrawings } from '../page-text.js';
+import { compact, percent, progressText, taughtDrawings } from '../page-text.js';
 
 /** Shows a figure as text, and its exact value in `data-value` (for tests and assistive reading). */
 function setFigure(element, text, value) {
@@ -64,13 +64,13 @@ export class TrainingView {
    */
   showDrawings(count, confirming) {
     const { drawings, confirmReset } = this.elements;
-    showText(drawings, count > 0 ? `Training includes ${yourDrawings(count)}.` : '');
+    showText(drawings, count > 0 ? `Training includes ${taughtDrawings(count)}.` : '');
     const asking = confirming && count > 0;
     if (confirmReset.panel.hidden !== !asking) {
       confirmReset.panel.hidden = !asking;
       if (asking) confirmReset.confirm.focus();
     }
-    showText(confirmReset.text, asking ? `Reset forgets ${yourDrawings(count)} too.` : '');
+    showText(confirmReset.text, asking ? `Reset forgets ${taughtDrawings(count)} too.` : '');
   }
 
   /**
