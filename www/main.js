@@ -184,7 +184,11 @@ function wireControls() {
     (message) => session.update({ trainError: message }),
   );
   // What Share and Copy link did is said beside them, where the visitor is looking.
-  const sayBeside = (text) => showText($('model-status'), text);
+  const sayBeside = (text) => {
+    showText($('model-status'), text);
+    const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+    $('model-status').scrollIntoView({ block: 'nearest', behavior: smooth ? 'smooth' : 'auto' });
+  };
   shareOnClick($('share-button'), session, sayBeside);
   return linkSettingsToUrl(settings, $('copy-link-button'), sayBeside);
 }
