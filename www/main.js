@@ -44,7 +44,7 @@ let idleStraightening = null;
 const session = new Session((state) => {
   renderer.render(state);
   idleStraightening?.consider(state);
-}, settings.labels());
+}, (options) => settings.describe(options));
 idleStraightening = new IdleStraightening(session);
 const { queries } = session;
 const views = {

@@ -79,10 +79,10 @@ export function settingsText(options, labels = {}) {
 
 /**
  * The notice for a model loaded from `name`: the settings it was trained with (`config`, when the file
- * says; `labels` as `settingsText` takes them) and how it scores on the test set on the page.
+ * says; in words by `describe`, e.g. a preset's name) and how it scores on the test set on the page.
  */
-export function importedText(name, config, testAccuracy, labels = {}) {
-  const how = config ? ` (trained with ${settingsText(config, labels)})` : '';
+export function importedText(name, config, testAccuracy, describe = settingsText) {
+  const how = config ? ` (trained with ${describe(config)})` : '';
   return `Loaded ${name}${how}: ${percent(testAccuracy)} on this test set. Draw a digit, or Train to start over.`;
 }
 

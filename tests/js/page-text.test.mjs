@@ -11,6 +11,7 @@ import {
   probabilityWords,
   progressText,
   refusedFileText,
+  settingsText,
   taughtText,
   whyText,
 } from '../../www/page-text.js';
@@ -83,7 +84,7 @@ test('the comparison names both softmaxes with their test accuracies', () => {
 test('a loaded model is described by the settings its file holds, when it holds them', () => {
   const labels = { batchSize: 'Mini-batch size', deskew: 'Straighten slanted digits' };
   assert.equal(
-    importedText('model.npz', { learningRate: 0.1, batchSize: 256, softmax: 'row', deskew: false }, 0.8796, labels),
+    importedText('model.npz', { learningRate: 0.1, batchSize: 256, softmax: 'row', deskew: false }, 0.8796, (c) => settingsText(c, labels)),
     'Loaded model.npz (trained with learning rate 0.1, mini-batch size 256, softmax row, straighten slanted digits off): ' +
       '88.0 % on this test set. Draw a digit, or Train to start over.',
   );

@@ -4,6 +4,7 @@
 // their defaults come from the core (`presets()`); a boolean option is a checkbox. `preset`, `compare` and
 // `pace` are settings of the page, not options: every other named field is an option, by its name.
 import { sameOptions } from '../options.js';
+import { settingsText } from '../page-text.js';
 
 /** The form's fields that are the page's own settings rather than the core's options. */
 export const PAGE_FIELDS = ['preset', 'pace', 'compare'];
@@ -85,6 +86,17 @@ export class SettingsForm {
   get optionNames() {
     const names = [...this.form.elements].map((field) => field.name).filter((name) => name && !PAGE_FIELDS.includes(name));
     return [...new Set(names)];
+  }
+
+  /**
+   * `options` in words for a visitor: the name of the preset they are ("“The best settings”"), else each
+   * setting with its label (settingsText).
+   */
+  describe(options) {
+    const preset = Object.keys(this.presets ?? {}).find((name) => sameOptions(this.presets[name], options));
+    const choice = preset && this.form.querySelector?.(`input[name="preset"][value="${preset}"]`)?.closest('label');
+    const name = choice?.querySelector('.choice-name')?.textContent;
+    return name ? `“${name}”` : settingsText(options, this.labels());
   }
 
   /** Each option's label in words, as the form shows it: option → label. */

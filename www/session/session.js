@@ -11,7 +11,7 @@
 // are for this folder's own modules, which act for the session: recovery.js, run-handlers.js, compare.js.
 import { isRefusal, messageOf } from '../core.js';
 import { sameOptions } from '../options.js';
-import { importedText, keptAsideText, refusedFileText, taughtText } from '../page-text.js';
+import { importedText, keptAsideText, refusedFileText, settingsText, taughtText } from '../page-text.js';
 import { twinOf } from './compare.js';
 import { correctionsOf } from './corrections.js';
 import { Curves } from './curves.js';
@@ -24,10 +24,10 @@ import { canTeach, initialState } from './state.js';
 import { TrainingLoop, batchesPerSecond } from './training-loop.js';
 
 export class Session {
-  /** `render(state)` draws the state after every change; `settingLabels` (option → label) word the notices. */
-  constructor(render, settingLabels = {}) {
+  /** `render(state)` draws the state after every change; `describeSettings(options)` words them in notices. */
+  constructor(render, describeSettings = settingsText) {
     this.render = render;
-    this.settingLabels = settingLabels;
+    this.describeSettings = describeSettings;
     this.core = null;
     this.state = initialState();
     this.loadingNow = null; // the data set being read, until it is taken (a newer one replaces it)
@@ -204,7 +204,7 @@ export class Session {
       revision: this.state.revision + 1,
       testAccuracy: evaluation.testAccuracy,
       trainAccuracy: evaluation.trainAccuracy,
-      notice: importedText(name, saved.config, evaluation.testAccuracy, this.settingLabels),
+      notice: importedText(name, saved.config, evaluation.testAccuracy, this.describeSettings),
     });
     return true;
   }
