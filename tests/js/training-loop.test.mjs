@@ -177,7 +177,7 @@ test('the watchable pace: the homework in about 3 s, the best settings in about 
   assert.equal(batchesPerSecond('full', 31, 10), Infinity);
 });
 
-test('the loop trains its floor however much a frame costs: two thirds of the time, frames within 75 ms', () => {
+test('the loop trains its floor however much a frame costs: two thirds of the time, frames within 60 ms', () => {
   const frame = { started: 1000, trainingFrom: 1000, frameDueBy: 1016.7 };
   // A fast device: a frame costs 2 ms besides training, so frames decide: train until just past the next.
   assert.equal(chunkDeadline({ ...frame, allowance: 8, renderMs: 2 }), 1017.7);
@@ -188,8 +188,8 @@ test('the loop trains its floor however much a frame costs: two thirds of the ti
   assert.ok(trains / (trains + slow.renderMs) >= 2 / 3 - 1e-9, `trains ${trains} ms of every ${trains + slow.renderMs}`);
   // A later slice of the same frame ends where the floor does, not a floor later.
   assert.equal(chunkDeadline({ ...slow, started: 1020 }), chunkDeadline(slow));
-  // Never so long that frames come more than 75 ms apart: with 50 ms of rendering, 25 ms of training.
-  assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 50 }), 1025);
+  // Never so long that frames come more than 60 ms apart: with 30 ms of rendering, 30 ms of training.
+  assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 30 }), 1030);
   // Rendering alone past that: training until the frame is due, no longer.
   assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 500 }), 1016.7);
 });

@@ -38,7 +38,7 @@ const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
 const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
 const TRAINING_FLOOR = 2 / 3;
-const MAX_FRAME_GAP_MS = 75;
+const MAX_FRAME_GAP_MS = 60;
 const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
 const WHOLE_SET = 1_000_000_000;
 
