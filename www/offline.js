@@ -10,6 +10,9 @@
 export function workOffline() {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   // A new build's worker installs on a later visit and takes over at once (skipWaiting, clientsClaim);
-  // the page open at the time keeps what it loaded and the next visit gets the new build.
-  navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => {});
+  // the page open at the time keeps what it loaded and the next visit gets the new build. It registers once
+  // the page has loaded, so its precaching does not compete with the first visit's own downloads.
+  const register = () => navigator.serviceWorker.register('./sw.js', { scope: './' }).catch(() => {});
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }
