@@ -219,7 +219,7 @@ async function boot() {
     const bundled = { name: BUNDLED_NAME, bytes: new Uint8Array(await response.arrayBuffer()) };
     withOptions('dataError', async (options) => {
       if (!(await session.start(core, bundled, options, linked))) return;
-      if (shared !== null) await openSharedModel(session, shared, core.presets());
+      if (shared !== null) await openSharedModel(session, shared);
       markUsable();
     });
   } catch (error) {

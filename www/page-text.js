@@ -168,7 +168,7 @@ export function keptAsideText(testAccuracy) {
 const drawingsCount = (count) => `${count} drawing${count === 1 ? '' : 's'}`;
 
 /**
- * What the page received from a shared link: "A model shared with you: best settings, 12 taught drawings",
+ * What the page received from a shared link: "A model shared with you: “The best settings”, 12 taught drawings",
  * its score here, and, when the visitor has a model of their own kept (`keptAccuracy`, or undefined for
  * none), that it is kept until they train or teach, and how to get it back.
  */

@@ -87,7 +87,7 @@ test('a receiver opens a shared link: the same settings, drawings, readings and 
   await context.close();
 
   const receiver = await openLink(shared.browser, link);
-  assert.match(await notice(receiver), /^A model shared with you: homework settings, 3 taught drawings\. It reads \d+\.\d % of this test set; draw a digit to try it\.$/);
+  assert.match(await notice(receiver), /^A model shared with you: “The homework, fixed”, 3 taught drawings\. It reads \d+\.\d % of this test set; draw a digit to try it\.$/);
   assert.ok(!(await receiver.evaluate(() => location.hash)), 'the fragment is taken out of the address');
   assert.deepEqual(await drawings(receiver), taught, 'listed like the visitor’s own');
   assert.equal(await receiver.isChecked('input[name="preset"][value="homework"]'), true);
@@ -165,7 +165,7 @@ test('a shared link opens from the offline cache too', async () => {
   const context = page.context();
   await context.setOffline(true);
   const offline = await openLink(shared.browser, link, context);
-  assert.match(await notice(offline), /^A model shared with you: homework settings, 3 taught drawings\./);
+  assert.match(await notice(offline), /^A model shared with you: “The homework, fixed”, 3 taught drawings\./);
   assert.deepEqual(await drawings(offline), ['7', '6', '3']);
   assert.equal(await reading(offline, ONE), '7');
   await context.close();

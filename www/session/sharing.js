@@ -6,7 +6,6 @@
 // as it was until the visitor trains or teaches. Anything refused leaves the page as it opened without it.
 import { isRefusal, messageOf } from '../core.js';
 import { Unreadable, deflate, fromBase64Url, inflate, toBase64Url } from '../dom/deflate.js';
-import { sameOptions } from '../options.js';
 import { sharedRefusedText, sharedText } from '../page-text.js';
 import { keptModel } from './model-store.js';
 import { isTrained } from './state.js';
@@ -50,18 +49,12 @@ export async function makeShareLink(session, location = window.location) {
   return { url: `${location.origin}${location.pathname}#${KEY}=${text}`, drawings, left: total - drawings };
 }
 
-/** The name of `options` among the presets ("best settings"), or "its own settings". */
-function settingsName(options, presets) {
-  const name = Object.keys(presets ?? {}).find((preset) => sameOptions(presets[preset], options));
-  return name ? `${name} settings` : 'its own settings';
-}
-
 /**
- * Opens the shared model `text` (from `takeSharedFragment`) in `session`, which has started; `presets` name
- * its settings. Says what it received, or why it was refused (then nothing changes). Resolves to whether
- * it was opened.
+ * Opens the shared model `text` (from `takeSharedFragment`) in `session`, which has started; its settings
+ * are named as the session words them. Says what it received, or why it was refused (then nothing changes).
+ * Resolves to whether it was opened.
  */
-export async function openSharedModel(session, text, presets) {
+export async function openSharedModel(session, text) {
   const before = session.state.notice;
   session.update({ notice: 'Opening the model shared with you…' });
   const refuse = (reason) => {
@@ -87,7 +80,7 @@ export async function openSharedModel(session, text, presets) {
   // With no model of their own kept, the shared one is kept, so that a reload keeps it too.
   if (!kept) session.keepModel();
   const { options, corrections, testAccuracy } = session.state;
-  const name = settingsName(options, presets);
+  const name = session.describeSettings(options);
   session.update({ notice: sharedText(name, corrections.length, testAccuracy, Boolean(kept), kept?.testAccuracy) });
   return true;
 }
