@@ -99,10 +99,10 @@ export class PageRenderer {
     if (refresh) {
       const started = performance.now();
       training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
-      const { testAccuracy, trainAccuracy, samplesPerSecond } = state;
+      const { testAccuracy, trainAccuracy, samplesPerSecond, paced } = state;
       // The loss as the chart's main line draws it: smoothed, not the last mini-batch's alone.
       const loss = state.curves.smoothedLoss.findLast((value) => value !== null) ?? undefined;
-      training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond });
+      training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced });
       charts.show(state.curves);
       // uPlot draws in a microtask queued by `show`: this one runs after it.
       queueMicrotask(() => this.due.view.took(performance.now() - started));

@@ -85,11 +85,15 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   await setting(page, 'epochs', '3');
   assert.equal(await page.locator('#why').isVisible(), false, 'nothing to explain before training');
   await trainToTheEnd(page);
+  await page.click('#why summary');
+  await page.locator('#why-hint').waitFor({ state: 'visible' }); // drawn on the details' toggle event
+  assert.equal(await page.textContent('#why-hint'), 'Draw a digit to see which of its pixels decided what the model reads.');
+  assert.equal(await page.locator('#why-body').isVisible(), false, 'opened before a drawing: the hint alone');
   await stroke(page, ONE);
   await answer(page, '1');
 
-  await page.click('#why summary');
   await page.locator('#why-body').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#why-hint').isVisible(), false);
   const pictures = await page.$$eval('#why-body img', (images) =>
     Promise.all(images.map(async (image) => (await image.decode(), { alt: image.alt, size: `${image.naturalWidth}×${image.naturalHeight}` }))),
   );

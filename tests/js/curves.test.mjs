@@ -204,3 +204,15 @@ test('a run brought back from storage can be the previous run of the next', () =
   assert.equal(next.previous, back);
   assert.deepEqual(Curves.fromJSON(throughStorage(next)).previous, null, 'a stored run holds no previous run');
 });
+
+test('once lessons change the model after its run, a note says the curves end with the run', async () => {
+  const { curvesNote, initialState } = await import(new URL('www/session/state.js', root));
+  const curves = run(8, 2);
+  const atEnd = curves.testAccuracy.findLast((value) => value !== null);
+  const done = { ...initialState(), phase: 'done', curves, options: { softmax: 'row' }, testAccuracy: atEnd };
+  assert.equal(curvesNote(done), '', 'the figures are the curves’ last points: nothing to say');
+  assert.equal(curvesNote({ ...done, testAccuracy: Math.round(atEnd * 1000) / 1000 }), '', 'nor when they differ by less than is shown');
+  const taught = { ...done, testAccuracy: atEnd + 0.002 };
+  assert.match(curvesNote(taught), /^The curves and the loss end with the training run; the accuracies above are the model now/);
+  assert.equal(curvesNote({ ...taught, phase: 'running' }), '', 'while a run goes, figures and curves move together');
+});

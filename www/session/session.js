@@ -292,7 +292,7 @@ export class Session {
     const rate = batchesPerSecond(pace, batchesPerEpoch, options.epochs);
     const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin, rate));
     if (!loop) return;
-    this.update({ phase: 'running', loop, twin, curves, origin: 'trained', notice: '' });
+    this.update({ phase: 'running', loop, twin, curves, origin: 'trained', notice: '', paced: Number.isFinite(rate) });
     this.guard(() => loop.start(options));
   }
 

@@ -25,6 +25,7 @@ export function initialState() {
     testAccuracy: undefined,
     trainAccuracy: undefined, // the last epoch's mean over its batches, then the whole set's at the end
     samplesPerSecond: 0,
+    paced: false, // whether the run trains at the watching pace: slowed on purpose, images/s says so
     curves: new Curves(1, 1), // the learning curves' points
     // What the prediction panel classifies (input/digit-input.js); `drawing` while a stroke goes on.
     digit: { pixels: null, source: '', fromPad: true, drawing: false },
@@ -62,6 +63,14 @@ export function canTeach(state) {
 export function curvesNote(state) {
   const { imported, curves, origin, options } = state;
   if (curves.x.length > 1) {
+    // Lessons change the model after its run: its figures then are no longer the curves' last points (as
+    // shown, to 0.1 %: the stored curves are rounded).
+    const atEnd = curves.testAccuracy.findLast((value) => value !== null);
+    const idle = state.phase === 'done' || state.phase === 'ready';
+    const shown = (accuracy) => Math.round(accuracy * 1000);
+    if (idle && atEnd !== undefined && Number.isFinite(state.testAccuracy) && shown(state.testAccuracy) !== shown(atEnd)) {
+      return 'The curves and the loss end with the training run; the accuracies above are the model now, taught since.';
+    }
     if (options?.softmax !== 'batch' || curves.compare) return '';
     return (
       "With the homework's bug the loss grows while the accuracy stalls: each image's probabilities are " +

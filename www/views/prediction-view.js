@@ -67,6 +67,8 @@ export class PredictionView {
     this.trainNow.hidden = !offerTraining;
     // The answer is announced once the stroke ends, not at every point of it.
     this.text.setAttribute('aria-busy', String(drawing));
+    // An answer is set large; what to do (draw, train first) reads as an ordinary sentence.
+    this.text.classList.toggle('instruction', !pixels || !probabilities || !trained);
     if (!pixels || !probabilities) {
       this.text.textContent = 'Draw on the black square: mouse, finger or pen.';
       this.text.dataset.digit = '';

@@ -47,9 +47,13 @@ export class TrainingView {
     if (this.elements.progressText.textContent !== text) this.elements.progressText.textContent = text;
   }
 
-  /** The run's figures; those not known yet show a dash. */
-  showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond }) {
+  /**
+   * The run's figures; those not known yet show a dash. The speed of a run `paced` for watching is slowed on
+   * purpose: it says so ("slowed", layout.css), so that it is not read as what the model can do.
+   */
+  showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced = false }) {
     const { figures } = this.elements;
+    figures.speed.dataset.paced = String(paced);
     const shown = (value, format) => (value === undefined || !Number.isFinite(value) ? '—' : format(value));
     setFigure(figures.testAccuracy, shown(testAccuracy, percent), testAccuracy);
     setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);

@@ -15,7 +15,7 @@ export class WhyView {
     this.elements = elements;
     this.explain = null;
     this.imageShape = null;
-    this.drawn = null; // the `explain` the pictures were drawn from
+    this.drawn = undefined; // the `explain` the part was drawn from (null: the hint for no digit); none yet
     elements.details.addEventListener('toggle', () => this.draw());
   }
 
