@@ -12,6 +12,7 @@ const VIEW_REFRESH_MS = 100;
 const WEIGHTS_REFRESH_MS = 250;
 const RESULTS_REFRESH_MS = 1000;
 const MAX_DRAWING_SHARE = 0.1; // while training, drawing a figure takes at most this share of the time
+const ORDINARY_FORGETTING = 0.8; // how much the estimate of a frame without a refresh keeps of its past
 
 /**
  * A clock for a pace: `due()` says whether `ms` have passed since it last said yes, or longer when what it
@@ -52,6 +53,10 @@ export class PageRenderer {
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
     this.soon = new Map(); // the off-screen panels waiting for their own task
     this.seen = { pixels: null, input: null }; // the last drawing straightened, and how it came out
+    // What a refresh costs in all, the browser's layout, paint and commit included: the training loop
+    // measures each frame's cost besides training; what a refresh's two frames cost beyond ordinary ones is it.
+    this.refreshed = null; // a refresh whose frames are being counted: { scriptMs, frames (left), ms }
+    this.ordinaryFrameMs = undefined;
     this.onScreen = watchInView([panels.weights, panels.results], (panel) => {
       if (this.state?.phase !== 'running') return;
       if (panel === panels.results) this.drawResults(this.state);
@@ -80,6 +85,7 @@ export class PageRenderer {
   draw(state) {
     const { training, data, charts, settings, corrections } = this.views;
     const running = state.phase === 'running';
+    this.countLastFrame(running ? state.loop?.lastFrameMs : undefined);
     training.showPhase(state.phase, isTrained(state));
     if (this.drawn.running !== running) settings.lock(running);
     this.drawn.running = running;
@@ -103,9 +109,14 @@ export class PageRenderer {
       // The loss as the chart's main line draws it: smoothed, not the last mini-batch's alone.
       const loss = state.curves.smoothedLoss.findLast((value) => value !== null) ?? undefined;
       training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced });
-      charts.show(state.curves);
+      charts.show(state.curves, { spread: running }); // while running, the accuracy chart in the next frame
+      const refreshed = { scriptMs: 0, frames: 2, ms: 0 };
+      this.refreshed = running ? refreshed : null;
       // uPlot draws in a microtask queued by `show`: this one runs after it.
-      queueMicrotask(() => this.due.view.took(performance.now() - started));
+      queueMicrotask(() => {
+        refreshed.scriptMs = performance.now() - started;
+        this.due.view.took(refreshed.scriptMs);
+      });
     }
     if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);
     const { weights, results } = this.panels;
@@ -120,6 +131,28 @@ export class PageRenderer {
       this.drawNowOrSoon(weights, () => this.drawWeights(this.state));
       this.drawNowOrSoon(results, () => this.drawResults(this.state));
     }
+  }
+
+  /**
+   * Paces the refreshes by what they cost in all: `frameMs`, what the last frame cost besides training
+   * (undefined when not known), beyond what an ordinary frame costs, over the two frames a refresh takes
+   * while training. On a slow phone a refresh's layout, paint and commit cost more than its script.
+   */
+  countLastFrame(frameMs) {
+    const { refreshed } = this;
+    if (frameMs === undefined) {
+      this.refreshed = null;
+      return;
+    }
+    if (refreshed) {
+      refreshed.ms += frameMs - (this.ordinaryFrameMs ?? 0);
+      refreshed.frames -= 1;
+      if (refreshed.frames > 0) return;
+      this.refreshed = null;
+      this.due.view.took(Math.max(refreshed.scriptMs, refreshed.ms));
+      return;
+    }
+    this.ordinaryFrameMs = ORDINARY_FORGETTING * (this.ordinaryFrameMs ?? frameMs) + (1 - ORDINARY_FORGETTING) * frameMs;
   }
 
   /** Draws a panel at once when it is on screen, else in a task of its own (so a change never waits for it). */

@@ -12,9 +12,10 @@
 // On a slow device the page's own rendering (charts, figures, the browser's paint) can take more than half
 // a frame; cut by late frames alone, chunks would then train a millisecond a frame. So the loop also keeps a
 // floor: it estimates what each frame costs besides training, and trains at least TRAINING_FLOOR of the time
-// (twice that cost each frame, which leaves room for the scoring and the bookkeeping that are not training),
-// letting frames come less often rather than training starve, but never so long that frames come more than
-// MAX_FRAME_GAP_MS apart. On a fast device the floor is below what frames leave anyway, and nothing changes.
+// (four times that cost each frame), letting frames come less often rather than training starve, but never
+// so long that a frame as costly as the costliest of late (a refresh of the charts) would come more than
+// MAX_FRAME_GAP_MS after the last. On a fast device the floor is below what frames leave anyway, and nothing
+// changes.
 //
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
 // of what a batch costs.
@@ -37,9 +38,10 @@ const EVERY_EPOCH_RUNS_UP_TO = 60;
 const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
 const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
-const TRAINING_FLOOR = 2 / 3;
-const MAX_FRAME_GAP_MS = 60;
+const TRAINING_FLOOR = 0.8;
+const MAX_FRAME_GAP_MS = 90;
 const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
+const PEAK_FORGETTING = 0.98; // how much the costliest recent frame's cost keeps each frame (half in 34)
 const WHOLE_SET = 1_000_000_000;
 
 /**
@@ -56,11 +58,11 @@ export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
 /**
  * When a chunk that starts at `started` ends: just past the frame due at `frameDueBy` (or before it, when
  * the `allowance` is negative), at least a short slice, and at least the training floor: since this frame's
- * training began (`trainingFrom`), twice what a frame costs besides training (`renderMs`), as long as frames
- * stay within MAX_FRAME_GAP_MS.
+ * training began (`trainingFrom`), four times what a frame costs besides training (`renderMs`), as long as
+ * a frame as costly as the costliest of late (`peakRenderMs`) would still come within MAX_FRAME_GAP_MS.
  */
-export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs }) {
-  const floorMs = Math.min(MAX_FRAME_GAP_MS - renderMs, (renderMs * TRAINING_FLOOR) / (1 - TRAINING_FLOOR));
+export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, peakRenderMs = renderMs }) {
+  const floorMs = Math.min(MAX_FRAME_GAP_MS - peakRenderMs, (renderMs * TRAINING_FLOOR) / (1 - TRAINING_FLOOR));
   return Math.max(started + SHORT_SLICE_MS, frameDueBy + Math.min(PAST_DUE_MS, allowance), trainingFrom + floorMs);
 }
 
@@ -99,6 +101,8 @@ export class TrainingLoop {
     // What a frame costs besides the loop's own work (rendering, the browser), and the work done by the last
     // frame: the training floor follows from it.
     this.renderMs = 0;
+    this.peakRenderMs = 0;
+    this.lastFrameMs = undefined; // what the last frame cost besides the loop's work (undefined: not known)
     this.workAtFrame = 0;
     this.trainingFrom = null; // when the first chunk after the latest frame began
     this.channel = new MessageChannel();
@@ -158,9 +162,12 @@ export class TrainingLoop {
     this.lastFrameAt = now;
     this.workAtFrame = this.stats.workMs;
     this.frameDueBy = now + this.period;
+    this.lastFrameMs = undefined;
     if (interval <= 0 || interval > 200) return; // the first frame, or back from a pause or a hidden tab
     const other = Math.max(0, interval - work);
+    this.lastFrameMs = other;
     this.renderMs = RENDER_FORGETTING * this.renderMs + (1 - RENDER_FORGETTING) * other;
+    this.peakRenderMs = Math.max(other, PEAK_FORGETTING * this.peakRenderMs);
     if (interval > 100) return; // a frame that long says nothing of the display's period
     this.recentIntervals.push(interval);
     if (this.recentIntervals.length > 60) this.recentIntervals.shift();
@@ -197,8 +204,8 @@ export class TrainingLoop {
     const started = performance.now();
     this.stats.firstChunkAt ??= started;
     this.trainingFrom ??= started;
-    const { frameDueBy, allowance, trainingFrom, renderMs } = this;
-    const deadline = chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs });
+    const { frameDueBy, allowance, trainingFrom, renderMs, peakRenderMs } = this;
+    const deadline = chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, peakRenderMs });
     try {
       if (this.evaluationDue) this.evaluateTestSet();
       if (!this.progress.done) this.train(deadline);

@@ -276,6 +276,7 @@ export class LearningCharts {
     this.figures = { loss: lossFigure, accuracy: accuracyFigure };
     this.curves = null;
     this.shownRevision = -1;
+    this.accuracyFrame = 0; // the frame the accuracy chart waits for, when drawn spread over two
     this.loss = new Chart(lossFigure, 'loss');
     this.accuracy = new Chart(accuracyFigure, 'accuracy');
     // Sized to their figures' width; in a frame of their own, so that resizing cannot loop the observer.
@@ -295,18 +296,24 @@ export class LearningCharts {
 
   /**
    * Draws `curves` unless they are the ones drawn last, unchanged. A run's previous run is drawn faint, and
-   * the whole-batch softmax's curves when comparing; the charts are rebuilt only when that changes.
+   * the whole-batch softmax's curves when comparing; the charts are rebuilt only when that changes. With
+   * `spread`, the accuracy chart is drawn in the next frame: while training on a slow phone, a frame that
+   * draws both charts would keep the next frame waiting.
    */
-  show(curves) {
+  show(curves, { spread = false } = {}) {
     if (curves === this.curves && curves.revision === this.shownRevision) return;
     this.curves = curves;
     this.shownRevision = curves.revision;
     const layout = { previous: Boolean(curves.previous), compare: Boolean(curves.compare) };
     this.loss.draw(curves, layout, lossRange(curves));
-    this.accuracy.draw(curves, layout, accuracyRange(curves));
-    // Counts for tests and assistive tech: how much each chart holds.
-    this.figures.loss.dataset.points = String(curves.x.length - 1);
-    this.figures.accuracy.dataset.points = String(curves.evaluations);
-    this.figures.accuracy.dataset.comparePoints = String(curves.twinEvaluations);
+    this.figures.loss.dataset.points = String(curves.x.length - 1); // for tests and assistive tech
+    cancelAnimationFrame(this.accuracyFrame);
+    const drawAccuracy = () => {
+      this.accuracy.draw(curves, layout, accuracyRange(curves));
+      this.figures.accuracy.dataset.points = String(curves.evaluations);
+      this.figures.accuracy.dataset.comparePoints = String(curves.twinEvaluations);
+    };
+    if (spread) this.accuracyFrame = requestAnimationFrame(drawAccuracy);
+    else drawAccuracy();
   }
 }

@@ -49,15 +49,16 @@ export class DataView {
     const percent = loading && Math.floor(loading.fraction * 100);
     const doing = loading?.stage === 'straightening' ? 'Straightening the digits of' : 'Reading';
     const words = loading && `${doing} ${loading.name}… ${percent} %`;
+    // Asked at every render, training's frames included: the page is changed only where it differs.
     if (!this.info) {
       // Nothing shown yet: the summary line says it, and nothing on the page moves.
-      if (loading) this.elements.summary.textContent = words;
+      if (loading) showText(this.elements.summary, words);
       return;
     }
-    line.hidden = !loading;
+    if (line.hidden !== !loading) line.hidden = !loading;
     if (!loading) return;
-    text.textContent = words;
-    bar.value = percent;
+    showText(text, words);
+    if (bar.value !== percent) bar.value = percent;
   }
 
   /**
