@@ -155,7 +155,10 @@ export class PageRenderer {
     this.ordinaryFrameMs = ORDINARY_FORGETTING * (this.ordinaryFrameMs ?? frameMs) + (1 - ORDINARY_FORGETTING) * frameMs;
   }
 
-  /** Draws a panel at once when it is on screen, else in a task of its own (so a change never waits for it). */
+  /**
+   * Draws a panel at once when it is on screen, else in a task of its own (so a change never waits for it),
+   * unless a run has started meanwhile (Train resets the model first): then the run draws it at its pace.
+   */
   drawNowOrSoon(panel, draw) {
     if (this.onScreen.isInView(panel)) {
       draw();
@@ -164,7 +167,7 @@ export class PageRenderer {
     if (!this.soon.has(panel)) {
       this.soon.set(panel, setTimeout(() => {
         this.soon.delete(panel);
-        draw();
+        if (this.state.phase !== 'running') draw();
       }));
     }
   }

@@ -177,23 +177,28 @@ test('the watchable pace: the homework in about 3 s, the best settings in about 
   assert.equal(batchesPerSecond('full', 31, 10), Infinity);
 });
 
-test('the loop trains its floor however much a frame costs: four fifths of the time, frames within 90 ms', () => {
-  const frame = { started: 1000, trainingFrom: 1000, frameDueBy: 1016.7 };
+test('the loop trains its floor however much a frame costs: four fifths of the time on a slow device, frames begun within 90 ms', () => {
+  const frame = { started: 1000, trainingFrom: 1000, frameDueBy: 1016.7, frameBegan: 1000 };
   // A fast device: a frame costs 2 ms besides training, so frames decide: train until just past the next.
   assert.equal(chunkDeadline({ ...frame, allowance: 8, renderMs: 2 }), 1017.7);
+  // Nor do 4 ms: the floor is two thirds then, which they leave (four fifths would make every frame late).
+  assert.equal(chunkDeadline({ ...frame, allowance: 8, renderMs: 4 }), 1017.7);
   // A slow one: the page's rendering takes 15 ms, nearly a frame, and late frames have cut the
-  // allowance to half a period before the frame is due. Frames alone would leave a 1-ms slice.
+  // allowance to half a period before the frame is due. Frames alone would leave a 1-ms slice; the floor
+  // is four fifths, as rendering takes more than half a 60-Hz frame.
   const slow = { ...frame, allowance: -8.35, renderMs: 15 };
   const trains = chunkDeadline(slow) - frame.trainingFrom;
   assert.ok(trains / (trains + slow.renderMs) >= 4 / 5 - 1e-9, `trains ${trains} ms of every ${trains + slow.renderMs}`);
   // A later slice of the same frame ends where the floor does, not a floor later.
   assert.equal(chunkDeadline({ ...slow, started: 1020 }), chunkDeadline(slow));
-  // Never so long that frames come more than 90 ms apart: with 30 ms of rendering, 60 ms of training;
-  // and when some recent frames cost 50 ms (a refresh of the charts), 40 ms, so that such a frame keeps time.
-  assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 30 }), 1060);
-  assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 12, peakRenderMs: 50 }), 1040);
-  // Rendering alone past that: training until the frame is due, no longer.
-  assert.equal(chunkDeadline({ ...frame, allowance: 0, renderMs: 500 }), 1016.7);
+  // Never so long that the next frame begins more than 90 ms after this one: with 30 ms of rendering,
+  // 90 ms of training would be the floor; it stops 90 ms after the frame began.
+  assert.equal(chunkDeadline({ ...slow, renderMs: 30 }), 1090);
+  // After a costly frame (a refresh of the charts took 60 ms: training begins 60 ms after the frame did),
+  // the chunk is shorter, so that the next frame keeps time all the same.
+  assert.equal(chunkDeadline({ ...slow, started: 1060, trainingFrom: 1060, renderMs: 12 }), 1090);
+  // A frame that took longer than that alone: a short slice, then the next frame.
+  assert.equal(chunkDeadline({ ...slow, started: 1100, trainingFrom: 1100, renderMs: 12 }), 1101);
 });
 
 test('a diverging run stops the loop and reports why', () => {
@@ -206,5 +211,42 @@ test('a diverging run stops the loop and reports why', () => {
   frame();
   assert.equal(runTasks(), 0, 'nothing runs after the error');
   assert.equal(seen.finished, 0);
+  trainer.free();
+});
+
+test("a new run starts from what the last run's loop measured of this device, not from a fast display", () => {
+  const first = loopFor({ epochs: 2 });
+  const fresh = loopFor({ epochs: 2 });
+  const measure = (loop) => {
+    const { period, recentIntervals, allowance, renderMs } = loop;
+    return { period, recentIntervals, allowance, renderMs };
+  };
+  assert.deepEqual(measure(fresh.loop), { period: 1000 / 60, recentIntervals: [], allowance: 1000 / 120, renderMs: 0 });
+  // A slow phone: frames 33 ms apart, late, each costing 20 ms besides training.
+  const slow = { period: 1000 / 30, recentIntervals: [33.4, 33.3], allowance: -16.7, renderMs: 20 };
+  Object.assign(first.loop, slow);
+  const next = new TrainingLoop(fresh.trainer, { onBatches() {}, onEvaluation() {}, onFinish() {}, onError() {} }, null, Infinity, first.loop);
+  assert.deepEqual(measure(next), slow);
+  next.recentIntervals.push(40);
+  assert.deepEqual(first.loop.recentIntervals, [33.4, 33.3], 'its own copy');
+  first.trainer.free();
+  fresh.trainer.free();
+});
+
+test('on a slow device a run waits for its first frame before it trains, so that the frame comes at once', () => {
+  const before = loopFor({ epochs: 2 });
+  Object.assign(before.loop, { renderMs: 20 });
+  const { trainer } = loopFor({ epochs: 2 });
+  const seen = { batches: 0 };
+  const handlers = { onBatches: (p) => (seen.batches = p.totalBatches), onEvaluation() {}, onFinish() {}, onError() {} };
+  const loop = new TrainingLoop(trainer, handlers, null, Infinity, before.loop);
+  loop.start({ batchSize: 256, epochs: 2 });
+  assert.equal(tasks.length, 0, 'no chunk before the first frame');
+  frame();
+  assert.equal(tasks.length, 1, 'the first frame starts the first chunk');
+  runTasks();
+  assert.ok(seen.batches > 0);
+  loop.dispose();
+  before.trainer.free();
   trainer.free();
 });

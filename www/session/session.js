@@ -31,6 +31,7 @@ export class Session {
     this.core = null;
     this.state = initialState();
     this.loadingNow = null; // the data set being read, until it is taken (a newer one replaces it)
+    this.lastLoop = null; // the last run's TrainingLoop: what it measured of this device starts the next run's
     this.queries = new ModelQueries(this); // what is read from the model; the methods here change things
   }
 
@@ -223,8 +224,7 @@ export class Session {
       return;
     }
     const curves = Curves.fromJSON(kept.curves);
-    const restored = this.importModel(kept.npz, 'the model kept from your last visit', { origin: 'kept', curves });
-    if (!restored) forgetModel();
+    if (!this.importModel(kept.npz, 'the model kept from your last visit', { origin: 'kept', curves })) forgetModel();
   }
 
   /**
@@ -257,8 +257,7 @@ export class Session {
       this.update({ confirmingReset: true });
       return;
     }
-    if (!(await this.straightenFor(options))) return;
-    if (!this.freshRun(options, true)) return;
+    if (!(await this.straightenFor(options)) || !this.freshRun(options, true)) return;
     forgetModel();
     if (drawings > 0) {
       // The run just begun holds the drawings in its training set: it begins again without them.
@@ -290,8 +289,9 @@ export class Session {
     const { batchesPerEpoch } = this.state.curves;
     const curves = new Curves(batchesPerEpoch, options.epochs, Boolean(twin), previous);
     const rate = batchesPerSecond(pace, batchesPerEpoch, options.epochs);
-    const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin, rate));
+    const loop = this.guard(() => new TrainingLoop(trainer, runHandlers(this, curves, options), twin, rate, this.lastLoop));
     if (!loop) return;
+    this.lastLoop = loop;
     this.update({ phase: 'running', loop, twin, curves, origin: 'trained', notice: '', paced: Number.isFinite(rate) });
     this.guard(() => loop.start(options));
   }

@@ -12,10 +12,11 @@
 // On a slow device the page's own rendering (charts, figures, the browser's paint) can take more than half
 // a frame; cut by late frames alone, chunks would then train a millisecond a frame. So the loop also keeps a
 // floor: it estimates what each frame costs besides training, and trains at least TRAINING_FLOOR of the time
-// (four times that cost each frame), letting frames come less often rather than training starve, but never
-// so long that a frame as costly as the costliest of late (a refresh of the charts) would come more than
-// MAX_FRAME_GAP_MS after the last. On a fast device the floor is below what frames leave anyway, and nothing
-// changes.
+// (twice that cost each frame), rising to SLOW_TRAINING_FLOOR (four times) as that cost goes from a quarter
+// to half of a 60-Hz frame (a slow device, whose frames are late anyway), letting frames come less often
+// rather than training starve, but never so long that the next frame would begin more than
+// MAX_FRAME_GAP_MS after this one began (after a costly frame, a refresh of the charts, the chunk is shorter).
+// On a fast device the floor is below what frames leave anyway, and nothing changes.
 //
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
 // of what a batch costs.
@@ -38,10 +39,12 @@ const EVERY_EPOCH_RUNS_UP_TO = 60;
 const MIN_EVALUATION_GAP_MS = 200;
 const QUARTER_EVALUATION_GAP_MS = 250;
 const FORGETTING = 0.8; // how much the estimate of what scoring a sample costs keeps of its past
-const TRAINING_FLOOR = 0.8;
+const TRAINING_FLOOR = 2 / 3;
+const SLOW_TRAINING_FLOOR = 0.8;
+const SLOW_FROM_MS = 1000 / 240; // a frame's cost besides training where the floor starts to rise…
+const SLOW_AT_MS = 1000 / 120; // …and where it reaches SLOW_TRAINING_FLOOR
 const MAX_FRAME_GAP_MS = 90;
 const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
-const PEAK_FORGETTING = 0.98; // how much the costliest recent frame's cost keeps each frame (half in 34)
 const WHOLE_SET = 1_000_000_000;
 
 /**
@@ -58,12 +61,16 @@ export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
 /**
  * When a chunk that starts at `started` ends: just past the frame due at `frameDueBy` (or before it, when
  * the `allowance` is negative), at least a short slice, and at least the training floor: since this frame's
- * training began (`trainingFrom`), four times what a frame costs besides training (`renderMs`), as long as
- * a frame as costly as the costliest of late (`peakRenderMs`) would still come within MAX_FRAME_GAP_MS.
+ * training began (`trainingFrom`), twice what a frame costs besides training (`renderMs`), up to four times
+ * on a slow device; but never past MAX_FRAME_GAP_MS after the frame began (`frameBegan`), and at least a
+ * short slice all the same.
  */
-export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, peakRenderMs = renderMs }) {
-  const floorMs = Math.min(MAX_FRAME_GAP_MS - peakRenderMs, (renderMs * TRAINING_FLOOR) / (1 - TRAINING_FLOOR));
-  return Math.max(started + SHORT_SLICE_MS, frameDueBy + Math.min(PAST_DUE_MS, allowance), trainingFrom + floorMs);
+export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, frameBegan }) {
+  const slow = Math.min(1, Math.max(0, (renderMs - SLOW_FROM_MS) / (SLOW_AT_MS - SLOW_FROM_MS)));
+  const share = TRAINING_FLOOR + slow * (SLOW_TRAINING_FLOOR - TRAINING_FLOOR);
+  const floorMs = (renderMs * share) / (1 - share);
+  const deadline = Math.max(frameDueBy + Math.min(PAST_DUE_MS, allowance), trainingFrom + floorMs);
+  return Math.max(started + SHORT_SLICE_MS, Math.min(deadline, frameBegan + MAX_FRAME_GAP_MS));
 }
 
 /** Why a run stopped when its loss overflowed (given to `onError`): the core's advice. */
@@ -80,8 +87,10 @@ export class TrainingLoop {
    * @param {object|null} twin a second `Trainer` with the same data, seed and batch size (so the same
    *   batches) stepped alongside, for comparison; its results go to the handlers too
    * @param {number} batchesPerSecond at most this many batches a second (Infinity: as fast as it can)
+   * @param {TrainingLoop|null} before the loop of the run before, whose measure of this device (its
+   *   display's period, what its frames cost, whether they come late) this one starts from
    */
-  constructor(trainer, handlers, twin = null, batchesPerSecond = Infinity) {
+  constructor(trainer, handlers, twin = null, batchesPerSecond = Infinity, before = null) {
     this.trainer = trainer;
     this.twin = twin;
     this.batchesPerSecond = batchesPerSecond;
@@ -92,6 +101,7 @@ export class TrainingLoop {
     this.chunkQueued = false;
     this.period = 1000 / 60;
     this.lastFrameAt = 0;
+    this.frameBegan = 0; // when the latest frame began (or the run resumed)
     this.frameDueBy = 0;
     this.recentIntervals = [];
     // How long after the next frame's due time training may go on: a chunk ends PAST_DUE_MS after it, and
@@ -101,7 +111,6 @@ export class TrainingLoop {
     // What a frame costs besides the loop's own work (rendering, the browser), and the work done by the last
     // frame: the training floor follows from it.
     this.renderMs = 0;
-    this.peakRenderMs = 0;
     this.lastFrameMs = undefined; // what the last frame cost besides the loop's work (undefined: not known)
     this.workAtFrame = 0;
     this.trainingFrom = null; // when the first chunk after the latest frame began
@@ -115,6 +124,10 @@ export class TrainingLoop {
     this.nextQuarterAt = 0;
     this.batchSize = 0;
     this.epochs = 0;
+    if (before) {
+      const { period, recentIntervals, allowance, renderMs } = before;
+      Object.assign(this, { period, recentIntervals: [...recentIntervals], allowance, renderMs });
+    }
     // Where the time goes: counts, and totals in milliseconds, for the benchmark (bench/run.mjs).
     this.stats = { frames: 0, lateFrames: 0, chunks: 0, workMs: 0, trainMs: 0, evaluateMs: 0 };
   }
@@ -150,9 +163,12 @@ export class TrainingLoop {
     this.running = true;
     this.paceFrom = { at: performance.now(), batches: this.progress.totalBatches };
     this.lastFrameAt = 0;
+    this.frameBegan = performance.now(); // as if a frame began now: the first chunk keeps the next in time
     this.frameDueBy = performance.now() + this.period;
     this.frame = requestAnimationFrame((now) => this.tick(now));
-    this.queueChunk(); // no need to wait for the first frame
+    // No need to wait for the first frame, unless the device is slow: the first frame draws the run's start
+    // (the charts made anew), which a chunk before it would keep waiting.
+    if (this.renderMs <= SLOW_FROM_MS) this.queueChunk();
   }
 
   /** Learns the display's period, and from late frames how long past a frame's due time training may go. */
@@ -160,6 +176,7 @@ export class TrainingLoop {
     const interval = now - this.lastFrameAt;
     const work = this.stats.workMs - this.workAtFrame;
     this.lastFrameAt = now;
+    this.frameBegan = now;
     this.workAtFrame = this.stats.workMs;
     this.frameDueBy = now + this.period;
     this.lastFrameMs = undefined;
@@ -167,7 +184,6 @@ export class TrainingLoop {
     const other = Math.max(0, interval - work);
     this.lastFrameMs = other;
     this.renderMs = RENDER_FORGETTING * this.renderMs + (1 - RENDER_FORGETTING) * other;
-    this.peakRenderMs = Math.max(other, PEAK_FORGETTING * this.peakRenderMs);
     if (interval > 100) return; // a frame that long says nothing of the display's period
     this.recentIntervals.push(interval);
     if (this.recentIntervals.length > 60) this.recentIntervals.shift();
@@ -204,8 +220,8 @@ export class TrainingLoop {
     const started = performance.now();
     this.stats.firstChunkAt ??= started;
     this.trainingFrom ??= started;
-    const { frameDueBy, allowance, trainingFrom, renderMs, peakRenderMs } = this;
-    const deadline = chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, peakRenderMs });
+    const { frameDueBy, allowance, trainingFrom, renderMs, frameBegan } = this;
+    const deadline = chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, frameBegan });
     try {
       if (this.evaluationDue) this.evaluateTestSet();
       if (!this.progress.done) this.train(deadline);
