@@ -183,19 +183,20 @@ test('the loop trains its floor however much a frame costs: four fifths of the t
   assert.equal(chunkDeadline({ ...frame, allowance: 8, renderMs: 2 }), 1017.7);
   // Nor do 4 ms: the floor is two thirds then, which they leave (four fifths would make every frame late).
   assert.equal(chunkDeadline({ ...frame, allowance: 8, renderMs: 4 }), 1017.7);
-  // A slow one: the page's rendering takes 15 ms, nearly a frame, and late frames have cut the
+  // A slow one: the page's rendering takes 10 ms, more than half a frame, and late frames have cut the
   // allowance to half a period before the frame is due. Frames alone would leave a 1-ms slice; the floor
   // is four fifths, as rendering takes more than half a 60-Hz frame.
-  const slow = { ...frame, allowance: -8.35, renderMs: 15 };
+  const slow = { ...frame, allowance: -8.35, renderMs: 10 };
   const trains = chunkDeadline(slow) - frame.trainingFrom;
   assert.ok(trains / (trains + slow.renderMs) >= 4 / 5 - 1e-9, `trains ${trains} ms of every ${trains + slow.renderMs}`);
   // A later slice of the same frame ends where the floor does, not a floor later.
   assert.equal(chunkDeadline({ ...slow, started: 1020 }), chunkDeadline(slow));
-  // Never so long that the next frame begins more than 90 ms after this one: with 30 ms of rendering,
-  // 90 ms of training would be the floor; it stops 90 ms after the frame began.
-  assert.equal(chunkDeadline({ ...slow, renderMs: 30 }), 1090);
-  // After a costly frame (a refresh of the charts took 60 ms: training begins 60 ms after the frame did),
-  // the chunk is shorter, so that the next frame keeps time all the same.
+  assert.equal(chunkDeadline(slow), 1040);
+  // Never a chunk so long that a tap would wait a long task for it: with 30 ms of rendering the floor
+  // would be 120 ms of training; a chunk stops after 40.
+  assert.equal(chunkDeadline({ ...slow, renderMs: 30 }), 1040);
+  // Nor so long that the next frame begins more than 90 ms after this one: after a costly frame (a
+  // refresh of the charts took 60 ms: training begins 60 ms after the frame did), the chunk is shorter.
   assert.equal(chunkDeadline({ ...slow, started: 1060, trainingFrom: 1060, renderMs: 12 }), 1090);
   // A frame that took longer than that alone: a short slice, then the next frame.
   assert.equal(chunkDeadline({ ...slow, started: 1100, trainingFrom: 1100, renderMs: 12 }), 1101);

@@ -15,7 +15,8 @@
 // (twice that cost each frame), rising to SLOW_TRAINING_FLOOR (four times) as that cost goes from a quarter
 // to half of a 60-Hz frame (a slow device, whose frames are late anyway), letting frames come less often
 // rather than training starve, but never so long that the next frame would begin more than
-// MAX_FRAME_GAP_MS after this one began (after a costly frame, a refresh of the charts, the chunk is shorter).
+// MAX_FRAME_GAP_MS after this one began (after a costly frame, a refresh of the charts, the chunk is shorter),
+// nor longer than MAX_CHUNK_MS: a tap waits for the chunk, and a task of 50 ms is a long one.
 // On a fast device the floor is below what frames leave anyway, and nothing changes.
 //
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
@@ -44,6 +45,7 @@ const SLOW_TRAINING_FLOOR = 0.8;
 const SLOW_FROM_MS = 1000 / 240; // a frame's cost besides training where the floor starts to rise…
 const SLOW_AT_MS = 1000 / 120; // …and where it reaches SLOW_TRAINING_FLOOR
 const MAX_FRAME_GAP_MS = 90;
+const MAX_CHUNK_MS = 40; // with a scoring or a batch past the deadline, still under 50 ms
 const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
 const WHOLE_SET = 1_000_000_000;
 
@@ -62,15 +64,15 @@ export function batchesPerSecond(pace, batchesPerEpoch, epochs) {
  * When a chunk that starts at `started` ends: just past the frame due at `frameDueBy` (or before it, when
  * the `allowance` is negative), at least a short slice, and at least the training floor: since this frame's
  * training began (`trainingFrom`), twice what a frame costs besides training (`renderMs`), up to four times
- * on a slow device; but never past MAX_FRAME_GAP_MS after the frame began (`frameBegan`), and at least a
- * short slice all the same.
+ * on a slow device; but never past MAX_FRAME_GAP_MS after the frame began (`frameBegan`) nor MAX_CHUNK_MS
+ * after the chunk did, and at least a short slice all the same.
  */
 export function chunkDeadline({ started, frameDueBy, allowance, trainingFrom, renderMs, frameBegan }) {
   const slow = Math.min(1, Math.max(0, (renderMs - SLOW_FROM_MS) / (SLOW_AT_MS - SLOW_FROM_MS)));
   const share = TRAINING_FLOOR + slow * (SLOW_TRAINING_FLOOR - TRAINING_FLOOR);
   const floorMs = (renderMs * share) / (1 - share);
   const deadline = Math.max(frameDueBy + Math.min(PAST_DUE_MS, allowance), trainingFrom + floorMs);
-  return Math.max(started + SHORT_SLICE_MS, Math.min(deadline, frameBegan + MAX_FRAME_GAP_MS));
+  return Math.max(started + SHORT_SLICE_MS, Math.min(deadline, frameBegan + MAX_FRAME_GAP_MS, started + MAX_CHUNK_MS));
 }
 
 /** Why a run stopped when its loss overflowed (given to `onError`): the core's advice. */
