@@ -251,3 +251,49 @@ test('on a slow device a run waits for its first frame before it trains, so that
   before.trainer.free();
   trainer.free();
 });
+
+test("the final scoring is sliced by what scoring the test set cost, so that a slow phone's last task is not a long one", () => {
+  // A stand-in trainer on a slow phone: scoring costs 10 µs a sample (the clock is the stand-in's), training
+  // runs to the deadline it is given, and the run ends after a few batches.
+  let now = 0;
+  const real = Object.getOwnPropertyDescriptor(globalThis, 'performance');
+  Object.defineProperty(globalThis, 'performance', { value: { now: () => now }, configurable: true });
+  const slices = [];
+  let scored = 0;
+  const report = (batches) => ({ batchLosses: [2.3], batchAccuracies: [0.1], totalBatches: batches, batch: batches, batchesPerEpoch: 4, epoch: 0, epochEnded: batches === 4, done: batches === 4, diverged: false });
+  let batches = 0;
+  const trainer = {
+    progress: () => report(0),
+    datasetInfo: () => ({ testSamples: 2000 }),
+    stepUntil(deadline) {
+      now = Math.max(now + 1, deadline);
+      batches += 1;
+      return report(batches);
+    },
+    evaluateStep(max, includeTrain) {
+      if (!includeTrain) {
+        now += 2000 * 0.01;
+        return { testAccuracy: 0.5, trainAccuracy: NaN, atBatch: batches };
+      }
+      const samples = Math.min(max, 10_000 - scored);
+      slices.push(samples * 0.01);
+      now += samples * 0.01;
+      scored += samples;
+      return scored < 10_000 ? undefined : { testAccuracy: 0.9, trainAccuracy: 0.9, atBatch: batches };
+    },
+  };
+  try {
+    const loop = new TrainingLoop(trainer, { onBatches() {}, onEvaluation() {}, onFinish() {}, onError: (e) => assert.fail(e) });
+    loop.start({ batchSize: 256, epochs: 1 });
+    for (let frames = 0; !loop.finished && frames < 100; frames += 1) {
+      runTasks();
+      now += 5;
+      frame();
+    }
+    assert.ok(loop.finished && scored === 10_000, 'both sets scored');
+    assert.ok(slices.length > 1, `in slices: ${slices.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    assert.ok(Math.max(...slices) <= 45, `each slice under a long task's 50 ms: ${slices.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  } finally {
+    Object.defineProperty(globalThis, 'performance', real);
+  }
+});
