@@ -4,6 +4,7 @@
 // How the views tell what changed: a field is replaced, never changed in place, so comparing it with what
 // was drawn last (===) says whether to draw it again. Two exceptions count their changes instead: `curves`
 // grows as a run goes (its `revision` counts), and the model inside `trainer` learns (`revision` counts).
+import { percent } from '../page-text.js';
 import { Curves } from './curves.js';
 
 /** The state before the core and the bundled data have loaded. */
@@ -64,11 +65,10 @@ export function curvesNote(state) {
   const { imported, curves, origin, options } = state;
   if (curves.x.length > 1) {
     // Lessons change the model after its run: its figures then are no longer the curves' last points (as
-    // shown, to 0.1 %: the stored curves are rounded).
+    // the page shows them: the stored curves are rounded).
     const atEnd = curves.testAccuracy.findLast((value) => value !== null);
     const idle = state.phase === 'done' || state.phase === 'ready';
-    const shown = (accuracy) => Math.round(accuracy * 1000);
-    if (idle && atEnd !== undefined && Number.isFinite(state.testAccuracy) && shown(state.testAccuracy) !== shown(atEnd)) {
+    if (idle && atEnd !== undefined && Number.isFinite(state.testAccuracy) && percent(state.testAccuracy) !== percent(atEnd)) {
       return 'The curves and the loss end with the training run; the accuracies above are the model now, taught since.';
     }
     if (options?.softmax !== 'batch' || curves.compare) return '';

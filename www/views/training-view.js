@@ -53,7 +53,7 @@ export class TrainingView {
    */
   showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced = false }) {
     const { figures } = this.elements;
-    figures.speed.dataset.paced = String(paced);
+    if (figures.speed.dataset.paced !== String(paced)) figures.speed.dataset.paced = String(paced);
     const shown = (value, format) => (value === undefined || !Number.isFinite(value) ? '—' : format(value));
     setFigure(figures.testAccuracy, shown(testAccuracy, percent), testAccuracy);
     setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);
