@@ -41,8 +41,8 @@ const firstClick = (...buttons) =>
 
 const settings = new SettingsForm($('settings'));
 let idleStraightening = null;
-const session = new Session((state) => {
-  renderer.render(state);
+const session = new Session((state, changes) => {
+  renderer.render(state, changes);
   idleStraightening?.consider(state);
 }, (options) => settings.describe(options));
 idleStraightening = new IdleStraightening(session);

@@ -13,6 +13,9 @@ const WEIGHTS_REFRESH_MS = 250;
 const RESULTS_REFRESH_MS = 1000;
 const MAX_DRAWING_SHARE = 0.1; // while training, drawing a figure takes at most this share of the time
 const ORDINARY_FORGETTING = 0.8; // how much the estimate of a frame without a refresh keeps of its past
+// What a run changes with every chunk: drawn with the refreshes. A change of anything else is drawn in the
+// next frame; a frame with neither draws nothing (on a slow phone, checking every view cost a few ms a frame).
+const RUN_FIGURES = new Set(['progress', 'samplesPerSecond', 'revision', 'trainAccuracy', 'testAccuracy']);
 
 /**
  * A clock for a pace: `due()` says whether `ms` have passed since it last said yes, or longer when what it
@@ -48,6 +51,7 @@ export class PageRenderer {
     this.panels = panels;
     this.state = null;
     this.frame = 0; // the frame the next drawing is waiting for, while training runs
+    this.pageChanged = true; // whether anything besides RUN_FIGURES changed since the last drawing
     this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
     // What was drawn last: the digit, and the model's revision each figure shows.
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
@@ -66,10 +70,12 @@ export class PageRenderer {
 
   /**
    * Draws `state`: at once, or while training runs in the next frame's requestAnimationFrame, once for all
-   * the changes made meanwhile, so that drawing is never part of a chunk of training.
+   * the changes made meanwhile, so that drawing is never part of a chunk of training. `changes`, what
+   * changed (all of it when not given), spares a frame the views whose state did not change.
    */
-  render(state) {
+  render(state, changes = undefined) {
     this.state = state;
+    if (!changes || Object.keys(changes).some((key) => !RUN_FIGURES.has(key))) this.pageChanged = true;
     if (state.phase === 'running') {
       this.frame ||= requestAnimationFrame(() => {
         this.frame = 0;
@@ -83,9 +89,30 @@ export class PageRenderer {
   }
 
   draw(state) {
-    const { training, data, charts, settings, corrections } = this.views;
     const running = state.phase === 'running';
     this.countLastFrame(running ? state.loop?.lastFrameMs : undefined);
+    const refresh = !running || this.due.view.due();
+    if (refresh || this.pageChanged) this.drawPage(state, running);
+    this.pageChanged = false;
+    if (refresh) this.refreshFigures(state, running);
+    if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);
+    const { weights, results } = this.panels;
+    if (running) {
+      for (const [panel, pace, draw] of [[weights, this.due.weights, 'drawWeights'], [results, this.due.results, 'drawResults']]) {
+        if (!this.onScreen.isInView(panel) || !pace.due()) continue;
+        const started = performance.now();
+        this[draw](state);
+        pace.took(performance.now() - started);
+      }
+    } else {
+      this.drawNowOrSoon(weights, () => this.drawWeights(this.state));
+      this.drawNowOrSoon(results, () => this.drawResults(this.state));
+    }
+  }
+
+  /** What the visitor changes, or a run's start and end: the buttons, the form, the data set, the messages. */
+  drawPage(state, running) {
+    const { training, data, settings, corrections } = this.views;
     training.showPhase(state.phase, isTrained(state));
     if (this.drawn.running !== running) settings.lock(running);
     this.drawn.running = running;
@@ -101,36 +128,25 @@ export class PageRenderer {
     });
     training.showDrawings(state.corrections.length, state.confirmingReset);
     corrections.show(state.corrections, state.info?.imageShape);
-    const refresh = !running || this.due.view.due();
-    if (refresh) {
-      const started = performance.now();
-      training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
-      const { testAccuracy, trainAccuracy, samplesPerSecond, paced } = state;
-      // The loss as the chart's main line draws it: smoothed, not the last mini-batch's alone.
-      const loss = state.curves.smoothedLoss.findLast((value) => value !== null) ?? undefined;
-      training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced });
-      charts.show(state.curves, { spread: running }); // while running, the accuracy chart in the next frame
-      const refreshed = { scriptMs: 0, frames: 2, ms: 0 };
-      this.refreshed = running ? refreshed : null;
-      // uPlot draws in a microtask queued by `show`: this one runs after it.
-      queueMicrotask(() => {
-        refreshed.scriptMs = performance.now() - started;
-        this.due.view.took(refreshed.scriptMs);
-      });
-    }
-    if (refresh || state.digit !== this.drawn.digit) this.drawPrediction(state);
-    const { weights, results } = this.panels;
-    if (running) {
-      for (const [panel, pace, draw] of [[weights, this.due.weights, 'drawWeights'], [results, this.due.results, 'drawResults']]) {
-        if (!this.onScreen.isInView(panel) || !pace.due()) continue;
-        const started = performance.now();
-        this[draw](state);
-        pace.took(performance.now() - started);
-      }
-    } else {
-      this.drawNowOrSoon(weights, () => this.drawWeights(this.state));
-      this.drawNowOrSoon(results, () => this.drawResults(this.state));
-    }
+  }
+
+  /** The run's progress, figures and curves; while it runs, at the pace of what a refresh costs. */
+  refreshFigures(state, running) {
+    const { training, charts } = this.views;
+    const started = performance.now();
+    training.showProgress(state.phase, state.progress, state.options?.epochs ?? 0);
+    const { testAccuracy, trainAccuracy, samplesPerSecond, paced } = state;
+    // The loss as the chart's main line draws it: smoothed, not the last mini-batch's alone.
+    const loss = state.curves.smoothedLoss.findLast((value) => value !== null) ?? undefined;
+    training.showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced });
+    charts.show(state.curves, { spread: running }); // while running, the accuracy chart in the next frame
+    const refreshed = { scriptMs: 0, frames: 2, ms: 0 };
+    this.refreshed = running ? refreshed : null;
+    // uPlot draws in a microtask queued by `show`: this one runs after it.
+    queueMicrotask(() => {
+      refreshed.scriptMs = performance.now() - started;
+      this.due.view.took(refreshed.scriptMs);
+    });
   }
 
   /**

@@ -24,7 +24,7 @@ import { canTeach, initialState } from './state.js';
 import { TrainingLoop, batchesPerSecond } from './training-loop.js';
 
 export class Session {
-  /** `render(state)` draws the state after every change; `describeSettings(options)` words them in notices. */
+  /** `render(state, changes)` draws the state after each change; `describeSettings(options)` words them in notices. */
   constructor(render, describeSettings = settingsText) {
     this.render = render;
     this.describeSettings = describeSettings;
@@ -38,7 +38,7 @@ export class Session {
   /** The one way the state changes: merges `changes` into it, then draws it. */
   update(changes) {
     Object.assign(this.state, changes);
-    this.render(this.state);
+    this.render(this.state, changes);
   }
 
   /**

@@ -2,6 +2,7 @@
 // drawn faint, the accuracies, and the previous run drawn faint until Reset. The y axes zoom to the data, the
 // legend reads the values under the cursor, and the arrow keys move the cursor from point to point.
 import uPlot from 'uplot';
+import { chartPoints } from './chart-points.js';
 import { accuracyRange, lossRange, lossTicks } from './chart-scales.js';
 
 // Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; faint ones let some through.
@@ -57,62 +58,6 @@ const KINDS = {
     axis: { space: 24, incrs: [0.01, 0.02, 0.05, 0.1, 0.2], values: (u, splits) => splits.map((v) => `${Math.round(v * 100)} %`) },
   },
 };
-
-/** The positions of `a` and `b` (rising) in their union: { x, a, b } with a[i] where a's point i went. */
-function union(a, b) {
-  const x = [];
-  const at = { a: [], b: [] };
-  for (let i = 0, j = 0; i < a.length || j < b.length; ) {
-    const [va, vb] = [a[i] ?? Infinity, b[j] ?? Infinity];
-    if (va <= vb) at.a[i++] = x.length;
-    if (vb <= va) at.b[j++] = x.length;
-    x.push(Math.min(va, vb));
-  }
-  return { x, ...at };
-}
-
-/** `values` moved to `positions` in an array of `length` (nulls between). */
-function spread(values, positions, length) {
-  const out = new Array(length).fill(null);
-  positions.forEach((position, i) => {
-    out[position] = values[i];
-  });
-  return out;
-}
-
-/**
- * A chart's data (uPlot's: x, then each series) and the index of the run's last point in it. With a
- * previous run, x is both runs' points (they may differ in batches per epoch), each series null where its
- * run has no point.
- */
-function chartData(curves, series) {
-  const { previous } = curves;
-  if (!series.some((s) => s.previous)) {
-    return { data: [curves.x, ...series.map((s) => s.of(curves))], last: curves.x.length - 1 };
-  }
-  const joined = union(curves.x, previous.x);
-  const n = joined.x.length;
-  const data = series.map((s) => (s.previous ? spread(s.of(previous), joined.b, n) : spread(s.of(curves), joined.a, n)));
-  return { data: [joined.x, ...data], last: joined.a[curves.x.length - 1] };
-}
-
-/**
- * `chart` (a chartData) thinned to about one point per pixel column of a plot `columns` wide: every
- * `step`-th point, the run's last, and every point where one of the `sparse` series (the evaluations) has a
- * value. A chart cannot show more, and drawing thousands of points several times a second is what a slow
- * phone cannot afford while it trains.
- */
-function thinned(chart, sparse, columns) {
-  const { data, last } = chart;
-  const n = data[0].length;
-  const step = Math.floor(n / Math.max(1, columns));
-  if (step < 2) return chart;
-  const keep = [];
-  for (let i = 0; i < n; i += 1) {
-    if (i % step === 0 || i === last || i === n - 1 || sparse.some((values) => values[i] != null)) keep.push(i);
-  }
-  return { data: data.map((values) => keep.map((i) => values[i])), last: keep.indexOf(last) };
-}
 
 /** The last index at or before `index` where `values` has a value, else null. */
 function lastValueAt(values, index) {
@@ -187,9 +132,7 @@ class Chart {
   /** Draws `curves` (rebuilding the chart first if its series changed). */
   draw(curves, layout, range) {
     if (layoutKey(layout) !== this.layout) this.build(layout);
-    const sparse = (all) => all.slice(1).filter((values, i) => this.series[i].stop);
-    const full = chartData(curves, this.series);
-    const { data, last } = thinned(full, sparse(full.data), this.width);
+    const { data, last } = chartPoints(curves, this.series, this.width);
     this.range = range;
     this.xMax = Math.max(curves.epochs, data[0].at(-1) ?? 0);
     this.idle = data.map((values, i) => (i === 0 ? last : lastValueAt(values, last)));
