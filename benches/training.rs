@@ -1,7 +1,9 @@
 //! Native benchmarks of the training hot paths, so regressions show without a browser:
 //! `cargo bench --bench training`.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use mnist_logreg::data::SampleMap;
+use mnist_logreg::digit::deskew;
 use mnist_logreg::{load_npz, Dataset, TrainConfig, Trainer};
 
 fn bundled() -> Dataset {
@@ -46,6 +48,47 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     let pixels = data.test.pixels(0);
     group.bench_function("predict_one", |b| b.iter(|| trainer.reader().predict(&pixels)));
+    group.finish();
+
+    // Straightening the whole data set, as a run that deskews does first: 64 samples a call, as the page does.
+    let mut group = c.benchmark_group("straightening");
+    let side = data.square_side().unwrap();
+    let samples = data.train.len() + data.test.len();
+    group.throughput(Throughput::Elements(samples as u64));
+    group.bench_function("straighten_10000_samples", |b| {
+        b.iter(|| {
+            let mut straightening = SampleMap::default();
+            while !straightening.advance(&data, 64, |pixels| deskew(pixels, side)) {}
+            straightening.finish(&data)
+        })
+    });
+    // Deskewing alone, on images already written out in full: the rest of the above is unpacking and packing.
+    let images: Vec<Vec<f32>> = [&data.train, &data.test]
+        .into_iter()
+        .flat_map(|split| (0..split.len()).map(|index| split.pixels(index)))
+        .collect();
+    group.bench_function("deskew_10000_images", |b| {
+        b.iter(|| images.iter().for_each(|pixels| drop(black_box(deskew(pixels, side)))))
+    });
+    group.bench_function("tmp_copy_10000_samples", |b| {
+        b.iter(|| {
+            let mut straightening = SampleMap::default();
+            while !straightening.advance(&data, 64, |pixels| pixels.to_vec()) {}
+            straightening.finish(&data)
+        })
+    });
+    group.bench_function("tmp_unpack_10000_samples", |b| {
+        b.iter(|| {
+            for split in [&data.train, &data.test] {
+                for i in 0..split.len() {
+                    black_box(split.pixels(i));
+                }
+            }
+        })
+    });
+    group.bench_function("tmp_slant_10000_images", |b| {
+        b.iter(|| images.iter().map(|pixels| mnist_logreg::digit::slant(pixels, side)).sum::<f64>())
+    });
     group.finish();
 }
 

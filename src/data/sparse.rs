@@ -53,9 +53,21 @@ impl SparseRows {
     /// Appends a design-matrix row for one sample: the bias of 1, then its non-zero `pixels`.
     pub fn push_sample(&mut self, pixels: &[f32]) {
         self.begin_sample();
-        for (i, &v) in pixels.iter().enumerate() {
-            self.push_value(i as u32 + 1, v);
+        let block = self.make_room(pixels.len());
+        // Every pixel is written, and the end moves past the non-zero ones only: no branch on the value,
+        // which the processor would guess wrong at each edge of a stroke (this was most of the time spent).
+        let start = block.values.len();
+        block.indices.resize(start + pixels.len(), 0);
+        block.values.resize(start + pixels.len(), 0.0);
+        let (indices, values) = (&mut block.indices[start..], &mut block.values[start..]);
+        let mut kept = 0;
+        for (position, &value) in (1..).zip(pixels) {
+            indices[kept] = position;
+            values[kept] = value;
+            kept += usize::from(value != 0.0);
         }
+        block.indices.truncate(start + kept);
+        block.values.truncate(start + kept);
         self.end_row();
     }
 
@@ -102,6 +114,23 @@ impl SparseRows {
                 block.values.push(value);
             }
         }
+    }
+
+    /// The last block, with room for `extra` more values of the row being written: a new block if they would
+    /// not fit, else the block grown as pushing them one at a time would grow it (a power of two, at most
+    /// [`BLOCK`]).
+    fn make_room(&mut self, extra: usize) -> &mut Block {
+        if self.blocks.last().expect("a row was begun").values.len() + extra > BLOCK {
+            self.move_row_to_new_block();
+        }
+        let block = self.blocks.last_mut().expect("a row was begun");
+        let needed = block.values.len() + extra;
+        if needed > block.values.capacity() {
+            let capacity = needed.next_power_of_two().min(BLOCK);
+            block.indices.reserve_exact(capacity.saturating_sub(block.indices.len()));
+            block.values.reserve_exact(capacity.saturating_sub(block.values.len()));
+        }
+        block
     }
 
     /// Starts a new block with the row being written, which stays whole in one block.
