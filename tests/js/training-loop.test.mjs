@@ -297,3 +297,50 @@ test("the final scoring is sliced by what scoring the test set cost, so that a s
     Object.defineProperty(globalThis, 'performance', real);
   }
 });
+
+test("a scoring that would end past its chunk's deadline waits for the next chunk, and every early epoch is still scored", () => {
+  // A stand-in trainer whose epochs are a batch of 3 ms, and scoring the test set 10 ms (the clock is the
+  // stand-in's): after a few batches a chunk has no room left for a scoring.
+  let now = 0;
+  const real = Object.getOwnPropertyDescriptor(globalThis, 'performance');
+  Object.defineProperty(globalThis, 'performance', { value: { now: () => now }, configurable: true });
+  const report = (batches) => ({ batchLosses: [2.3], batchAccuracies: [0.1], totalBatches: batches, batch: 0, batchesPerEpoch: 1, epoch: batches, epochEnded: true, done: batches === 30, diverged: false });
+  let batches = 0;
+  let chunkDeadline = null; // the deadline the running chunk trains to; null before its first batch
+  const late = [];
+  const scoredAt = [];
+  const trainer = {
+    progress: () => report(0),
+    datasetInfo: () => ({ testSamples: 2000 }),
+    stepUntil(deadline) {
+      now += 3;
+      batches += 1;
+      chunkDeadline = deadline;
+      return report(batches);
+    },
+    evaluateStep(max, includeTrain) {
+      now += includeTrain ? 1 : 10;
+      if (includeTrain) return { testAccuracy: 0.9, trainAccuracy: 0.9, atBatch: batches };
+      scoredAt.push(batches);
+      if (chunkDeadline !== null && now > chunkDeadline) late.push(now - chunkDeadline);
+      return { testAccuracy: 0.5, trainAccuracy: NaN, atBatch: batches };
+    },
+  };
+  try {
+    const loop = new TrainingLoop(trainer, { onBatches() {}, onEvaluation() {}, onFinish() {}, onError: (e) => assert.fail(e) });
+    loop.start({ batchSize: 256, epochs: 30 });
+    for (let frames = 0; !loop.finished && frames < 200; frames += 1) {
+      while (tasks.length) {
+        chunkDeadline = null; // a scoring a chunk begins with (one that waited) is not late
+        tasks.shift()();
+      }
+      now += 2;
+      frame();
+    }
+    assert.ok(loop.finished, 'the run finished');
+    assert.deepEqual(late, [], 'no scoring in the middle of a chunk ends past its deadline');
+    for (let epoch = 0; epoch < 20; epoch += 1) assert.ok(scoredAt.includes(epoch), `epoch ${epoch} scored: ${scoredAt}`);
+  } finally {
+    Object.defineProperty(globalThis, 'performance', real);
+  }
+});

@@ -279,8 +279,9 @@ export class TrainingLoop {
         this.stats.trainedAt = performance.now();
         this.finalEvaluation = true;
       } else if (report.epochEnded ? this.wantsEpochEvaluation() : this.quarterDue(report)) {
-        // Past the deadline, the scoring waits for the next chunk, before it trains: the frame comes first.
-        if (performance.now() >= deadline) {
+        // A scoring that would end past the deadline waits for the next chunk, before it trains: the frame
+        // comes first (on a slow phone scoring takes several milliseconds).
+        if (performance.now() + this.scoringMs() >= deadline) {
           this.evaluationDue = true;
           break;
         }
@@ -311,6 +312,11 @@ export class TrainingLoop {
     if (progress.totalBatches < this.nextQuarterAt) return false;
     this.nextQuarterAt = progress.totalBatches + quarter;
     return performance.now() - this.lastEvaluationAt >= QUARTER_EVALUATION_GAP_MS;
+  }
+
+  /** What scoring the test set costs, by what it cost last time (the twin's included). */
+  scoringMs() {
+    return this.msPerSample * this.testSamples * (this.twin ? 2 : 1);
   }
 
   /**
