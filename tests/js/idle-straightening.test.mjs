@@ -50,3 +50,18 @@ test('idle straightening waits while the page trains or loads, and goes on once 
   assert.equal(idle.length, 0, 'and no more idle time asked');
   session.trainer.free();
 });
+
+test('an idle callback straightens for the idle time it is given, up to 40 ms, not a fixed few milliseconds', () => {
+  const asked = []; // how long each slice was allowed to run
+  const trainer = { straightenUntil: (until) => (asked.push(until - performance.now()), 0.5) };
+  const session = { state: { phase: 'done', trainer }, read: (call) => call(trainer) };
+  const straightening = new IdleStraightening(session);
+  for (const remaining of [30, 50, 0]) {
+    straightening.consider(session.state);
+    idle.splice(0).forEach((callback) => callback({ timeRemaining: () => remaining }));
+  }
+  assert.equal(asked.length, 3);
+  assert.ok(asked[0] > 29 && asked[0] <= 30, `given 30 ms: ${asked[0]}`);
+  assert.ok(asked[1] > 39 && asked[1] <= 40, `given 50 ms, at most 40: ${asked[1]}`);
+  assert.ok(asked[2] > 0.9 && asked[2] <= 1, `given none, a millisecond still: ${asked[2]}`);
+});
