@@ -70,25 +70,6 @@ fn benches(c: &mut Criterion) {
     group.bench_function("deskew_10000_images", |b| {
         b.iter(|| images.iter().for_each(|pixels| drop(black_box(deskew(pixels, side)))))
     });
-    group.bench_function("tmp_copy_10000_samples", |b| {
-        b.iter(|| {
-            let mut straightening = SampleMap::default();
-            while !straightening.advance(&data, 64, |pixels| pixels.to_vec()) {}
-            straightening.finish(&data)
-        })
-    });
-    group.bench_function("tmp_unpack_10000_samples", |b| {
-        b.iter(|| {
-            for split in [&data.train, &data.test] {
-                for i in 0..split.len() {
-                    black_box(split.pixels(i));
-                }
-            }
-        })
-    });
-    group.bench_function("tmp_slant_10000_images", |b| {
-        b.iter(|| images.iter().map(|pixels| mnist_logreg::digit::slant(pixels, side)).sum::<f64>())
-    });
     group.finish();
 }
 

@@ -272,39 +272,3 @@ mod tests {
         }
     }
 }
-
-#[cfg(test)]
-mod straighten_hash_tmp {
-    use super::*;
-    use std::hash::{Hash, Hasher};
-
-    #[test]
-    #[ignore]
-    fn print_straightened_hash() {
-        let data =
-            load_npz(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/mini_mnist.npz")).unwrap()).unwrap();
-        let side = data.square_side().unwrap();
-        let mut dense = std::collections::hash_map::DefaultHasher::new();
-        for split in [&data.train, &data.test] {
-            for i in 0..split.len() {
-                for v in crate::digit::deskew(&split.pixels(i), side) {
-                    v.to_bits().hash(&mut dense);
-                }
-            }
-        }
-        let mut map = SampleMap::default();
-        while !map.advance(&data, 64, |p| crate::digit::deskew(p, side)) {}
-        let made = map.finish(&data);
-        let mut sparse = std::collections::hash_map::DefaultHasher::new();
-        for split in [&made.train, &made.test] {
-            for row in split.sparse.iter() {
-                row.indices.hash(&mut sparse);
-                for v in row.values {
-                    v.to_bits().hash(&mut sparse);
-                }
-            }
-            split.labels.hash(&mut sparse);
-        }
-        println!("HASH dense {:016x} sparse {:016x}", dense.finish(), sparse.finish());
-    }
-}

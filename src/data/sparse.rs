@@ -55,7 +55,7 @@ impl SparseRows {
         self.begin_sample();
         let block = self.make_room(pixels.len());
         // Every pixel is written, and the end moves past the non-zero ones only: no branch on the value,
-        // which the processor would guess wrong at each edge of a stroke (this was most of the time spent).
+        // which the processor would guess wrong at each edge of a stroke (that was most of the time it took).
         let start = block.values.len();
         block.indices.resize(start + pixels.len(), 0);
         block.values.resize(start + pixels.len(), 0.0);
@@ -222,6 +222,28 @@ mod tests {
         assert!(rows.blocks.len() >= 2);
         for (index, expected) in dense.chunks_exact(width).enumerate() {
             assert_eq!(rows.dense_row(index, width), expected, "row {index}");
+        }
+    }
+
+    #[test]
+    fn samples_keep_their_non_zero_pixels_after_the_bias_and_blocks_stay_within_bounds() {
+        // 1,000 samples of 784 pixels, about 310 of them non-zero: more than one block, each a whole row.
+        let pixels = |sample: usize| -> Vec<f32> {
+            (0..784).map(|i| [0.0, 0.5, -0.0, 1.0, 0.25][(i * 7 + sample) % 5] * (i % 3) as f32).collect()
+        };
+        let mut rows = SparseRows::default();
+        for sample in 0..1_000 {
+            rows.push_sample(&pixels(sample));
+        }
+        assert!(rows.blocks.len() >= 2);
+        for block in &rows.blocks {
+            assert!(block.values.capacity() <= BLOCK && block.indices.capacity() <= BLOCK);
+        }
+        for sample in 0..1_000 {
+            let expected: Vec<f32> = std::iter::once(1.0).chain(pixels(sample)).collect();
+            assert_eq!(rows.dense_row(sample, 785), expected, "sample {sample}");
+            let row = rows.row(sample);
+            assert!(row.values.iter().all(|&v| v != 0.0) && row.indices.windows(2).all(|pair| pair[0] < pair[1]));
         }
     }
 
