@@ -1,40 +1,20 @@
 // Draws the session's state into the views. What changed is drawn at once, except while training runs: then
 // the drawing waits for the next frame (requestAnimationFrame), once for all the changes since, so that it is
 // never part of a chunk of training and the loop can see what frames cost; and every change of the page
-// costs a repaint that the training would otherwise use, so the figures are drawn at most every
-// VIEW_REFRESH_MS, and the weights and the test results only while on screen, at their own pace (and at
+// costs a repaint that the training would otherwise use, so the figures are drawn at a pace
+// (refresh-pace.js), and the weights and the test results only while on screen, at their own pace (and at
 // once when they come into view). Otherwise the weights and results, when off screen, are
 // drawn in a task of their own, so that no change of the page waits for them.
 import { watchInView } from './dom/in-view.js';
+import { every, refreshPace } from './refresh-pace.js';
 import { canTeach, curvesNote, isTrained } from './session/state.js';
 
-const VIEW_REFRESH_MS = 100;
 const WEIGHTS_REFRESH_MS = 250;
 const RESULTS_REFRESH_MS = 1000;
-const MAX_DRAWING_SHARE = 0.1; // while training, drawing a figure takes at most this share of the time
 const ORDINARY_FORGETTING = 0.8; // how much the estimate of a frame without a refresh keeps of its past
 // What a run changes with every chunk: drawn with the refreshes. A change of anything else is drawn in the
 // next frame; a frame with neither draws nothing (checking every view cost about 1 ms a frame at 8× slower).
 const RUN_FIGURES = new Set(['progress', 'samplesPerSecond', 'revision', 'trainAccuracy', 'testAccuracy']);
-
-/**
- * A clock for a pace: `due()` says whether `ms` have passed since it last said yes, or longer when what it
- * paces was told (`took(ms)`) to cost more than MAX_DRAWING_SHARE of that: a slow phone redraws less often.
- */
-function every(ms) {
-  let [last, gap] = [-Infinity, ms];
-  return {
-    due() {
-      const now = performance.now();
-      if (now - last < gap) return false;
-      last = now;
-      return true;
-    },
-    took(cost) {
-      gap = Math.max(ms, cost / MAX_DRAWING_SHARE);
-    },
-  };
-}
 
 export class PageRenderer {
   /**
@@ -52,7 +32,7 @@ export class PageRenderer {
     this.state = null;
     this.frame = 0; // the frame the next drawing is waiting for, while training runs
     this.pageChanged = true; // whether anything besides RUN_FIGURES changed since the last drawing
-    this.due = { view: every(VIEW_REFRESH_MS), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
+    this.due = { view: every(0), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
     // What was drawn last: the digit, and the model's revision each figure shows.
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
     this.soon = new Map(); // the off-screen panels waiting for their own task
@@ -91,7 +71,7 @@ export class PageRenderer {
   draw(state) {
     const running = state.phase === 'running';
     this.countLastFrame(running ? state.loop?.lastFrameMs : undefined);
-    const refresh = !running || this.due.view.due();
+    const refresh = !running || this.due.view.due(refreshPace(state.paced));
     if (refresh || this.pageChanged) this.drawPage(state, running);
     this.pageChanged = false;
     if (refresh) this.refreshFigures(state, running);

@@ -14,9 +14,10 @@
 // floor: it estimates what each frame costs besides training, and trains at least TRAINING_FLOOR of the time
 // (twice that cost each frame), rising to SLOW_TRAINING_FLOOR (four times) as that cost goes from a quarter
 // to half of a 60-Hz frame (a slow device, whose frames are late anyway), letting frames come less often
-// rather than training starve, but never so long that the next frame would begin more than
-// MAX_FRAME_GAP_MS after this one began (after a costly frame, a refresh of the charts, the chunk is shorter),
-// nor longer than MAX_CHUNK_MS: a tap waits for the chunk, and a task of 50 ms is a long one.
+// rather than training starve, but never past MAX_FRAME_GAP_MS after this frame began (the next one then
+// begins at the following vsync, under 100 ms later; after a costly frame, a refresh of the charts, the
+// chunk is shorter), nor longer than MAX_CHUNK_MS: a tap waits for the chunk, and a task of 50 ms is a long
+// one.
 // On a fast device the floor is below what frames leave anyway, and nothing changes.
 //
 // The trainer itself trains until a deadline (`stepUntil`, timed inside wasm), so the loop needs no guess
@@ -44,7 +45,7 @@ const TRAINING_FLOOR = 2 / 3;
 const SLOW_TRAINING_FLOOR = 0.8;
 const SLOW_FROM_MS = 1000 / 240; // a frame's cost besides training where the floor starts to rise…
 const SLOW_AT_MS = 1000 / 120; // …and where it reaches SLOW_TRAINING_FLOOR
-const MAX_FRAME_GAP_MS = 90;
+const MAX_FRAME_GAP_MS = 70; // at 90 and at 80, some runs at 8× had a frame 100 ms after the last (6 vsyncs)
 const MAX_CHUNK_MS = 40; // with a scoring or a batch past the deadline, still under 50 ms
 const RENDER_FORGETTING = 0.8; // how much the estimate of what a frame costs besides training keeps of its past
 const WHOLE_SET = 1_000_000_000;
