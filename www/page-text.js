@@ -58,6 +58,7 @@ export function progressText(phase, progress, epochs) {
   if (phase === 'loading') text = 'Loading…';
   else if (progress?.done) text = `Done: ${epochs} epochs`;
   else if (progress) text = `Epoch ${progress.epoch + 1} of ${epochs}, mini-batch ${progress.batch} of ${progress.batchesPerEpoch}`;
+  else if (phase === 'running') text = `Epoch 1 of ${epochs}`; // the run has begun; no batch has yet
   return phase === 'paused' ? `${text} (paused)` : text;
 }
 

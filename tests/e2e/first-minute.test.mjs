@@ -147,7 +147,10 @@ const BEST = { preset: 'best', epochs: '30', learningRate: '0.5', deskew: true }
 
 test('a return visit and a loaded model file show that model\'s settings, in the form and the address, with curves or a word why', async () => {
   const page = await openPage(shared.browser, shared.site.url, DESKTOP);
+  assert.equal(await page.textContent('#preset-hint'), 'A class exercise’s settings, its softmax fixed.');
   await choosePreset(page, 'best');
+  // The line under the presets says what the chosen one is.
+  assert.match(await page.textContent('#preset-hint'), /^Smaller batches, more epochs, .* slanted digits straightened\.$/);
   await trainToTheEnd(page);
   const accuracy = await number(page, '#stat-test-accuracy');
   const points = Number(await page.getAttribute('#loss-chart', 'data-points'));

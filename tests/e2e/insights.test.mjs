@@ -224,7 +224,7 @@ test('compare mode trains both softmaxes on the same batches and overlays their 
 });
 
 test('every control has a name and the page works from the keyboard', async () => {
-  const page = await openPage(shared.browser, shared.site.url);
+  const page = await openPage(shared.browser, `${shared.site.url}?pace=watch`); // a run long enough to pause
   const unnamed = await page.$$eval('input, select, button, canvas[tabindex], img[tabindex]', (elements) =>
     elements
       .filter((e) => {
@@ -243,6 +243,14 @@ test('every control has a name and the page works from the keyboard', async () =
   }
   assert.equal(focused, 'train-button');
   await page.keyboard.press('Enter');
+  // Train is disabled while it runs; the focus goes to Pause rather than to the page, so Space pauses.
+  await page.waitForSelector('body[data-state="running"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'pause-button');
+  assert.match(await page.getAttribute('#stat-speed', 'title'), /^Slowed on purpose, so that you can watch it learn/);
+  await page.keyboard.press('Space');
+  await page.waitForSelector('body[data-state="paused"]');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'pause-button');
+  await page.keyboard.press('Space');
   await page.waitForSelector('body[data-state="done"]');
   assert.equal(await page.getAttribute('#prediction-text', 'aria-live'), 'polite');
   assert.deepEqual(page.problems, []);

@@ -118,9 +118,8 @@ test('why, teaching with buttons and keys, and the drawings kept, saved, trained
   assert.equal(await page.textContent('#drawings-included'), 'Training includes the taught drawing.');
   assert.equal(await page.textContent('#why-predicted-caption'), 'for 7', 'why follows the answer');
 
-  // Keys 0–9 on the focused pad teach too.
+  // Keys 0–9 on the focused pad teach too, right after drawing (drawing focuses the pad).
   await redraw(page, ellipse(0.5, 0.5, 0.22, 0.32));
-  await page.focus('#pad');
   await page.keyboard.press('6');
   await answer(page, '6');
   assert.deepEqual(await drawings(page), ['7', '6']);

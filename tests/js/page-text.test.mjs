@@ -71,6 +71,7 @@ test('the progress line says where a run is, and that it is paused', () => {
   const progress = { epoch: 2, batch: 7, batchesPerEpoch: 31, done: false };
   assert.equal(progressText('loading', null, 10), 'Loading…');
   assert.equal(progressText('ready', null, 10), 'Ready');
+  assert.equal(progressText('running', null, 10), 'Epoch 1 of 10', 'a run begun, before its first batch');
   assert.equal(progressText('running', progress, 10), 'Epoch 3 of 10, mini-batch 7 of 31');
   assert.equal(progressText('paused', progress, 10), 'Epoch 3 of 10, mini-batch 7 of 31 (paused)');
   assert.equal(progressText('done', { ...progress, done: true }, 10), 'Done: 10 epochs');

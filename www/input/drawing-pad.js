@@ -112,6 +112,8 @@ export class DrawingPad {
     // stroke ends, and the new pointer draws, so the pad never goes deaf. A second finger on a multi-touch
     // screen ends the first one's stroke the same way.
     event.preventDefault();
+    // Which also keeps the pointer from focusing the pad, whose keys 0–9 teach the drawing: focus it here.
+    this.canvas.focus({ preventScroll: true });
     this.pointer = event.pointerId;
     try {
       this.canvas.setPointerCapture(event.pointerId);

@@ -74,6 +74,10 @@ export class SettingsForm {
     radios.value = name;
     const custom = [...radios].find((radio) => radio.value === 'custom');
     if (custom) custom.closest('label').hidden = name !== 'custom';
+    // The line under the presets says what the ticked one is (each choice holds its line in data-hint).
+    const hint = this.form.querySelector?.('#preset-hint');
+    const chosen = [...radios].find((radio) => radio.value === name)?.closest('label');
+    if (hint && chosen?.dataset.hint) hint.textContent = chosen.dataset.hint;
   }
 
   /** Opens the folded fields. */

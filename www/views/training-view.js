@@ -10,6 +10,8 @@ function setFigure(element, text, value) {
   else element.dataset.value = String(value);
 }
 
+const SLOWED = 'Slowed on purpose, so that you can watch it learn. Full speed trains as fast as it can.';
+
 export class TrainingView {
   /**
    * @param {object} elements `page` (gets `data-state`), `buttons` ({ train, pause, reset, save }),
@@ -28,6 +30,7 @@ export class TrainingView {
     this.shownPhase = `${phase} ${trained}`;
     this.elements.page.dataset.state = phase;
     const { train, pause, reset, save } = this.elements.buttons;
+    const trainHadFocus = document.activeElement === train;
     train.disabled = phase === 'loading' || phase === 'running';
     train.textContent = phase === 'done' || phase === 'paused' ? 'Train again' : 'Train';
     pause.disabled = phase !== 'running' && phase !== 'paused';
@@ -35,6 +38,9 @@ export class TrainingView {
     pause.setAttribute('aria-pressed', String(phase === 'paused'));
     reset.disabled = phase === 'loading' || (phase === 'ready' && !trained);
     save.disabled = !trained || phase === 'running';
+    // A button disabled under the keyboard's focus drops it to the page: Pause takes it, as Space or Enter
+    // there pauses the run the visitor just started.
+    if (trainHadFocus && train.disabled && !pause.disabled) pause.focus({ preventScroll: true });
   }
 
   /** Where a run of `epochs` epochs is: `progress` is the trainer's, null before it starts. */
@@ -53,7 +59,10 @@ export class TrainingView {
    */
   showFigures({ testAccuracy, trainAccuracy, loss, samplesPerSecond, paced = false }) {
     const { figures } = this.elements;
-    if (figures.speed.dataset.paced !== String(paced)) figures.speed.dataset.paced = String(paced);
+    if (figures.speed.dataset.paced !== String(paced)) {
+      figures.speed.dataset.paced = String(paced);
+      figures.speed.title = paced ? SLOWED : '';
+    }
     const shown = (value, format) => (value === undefined || !Number.isFinite(value) ? '—' : format(value));
     setFigure(figures.testAccuracy, shown(testAccuracy, percent), testAccuracy);
     setFigure(figures.trainAccuracy, shown(trainAccuracy, percent), trainAccuracy);
