@@ -6,7 +6,7 @@ export const MAX_DRAWING_SHARE = 0.1; // while training, drawing a figure takes 
 const WATCHED = { gap: 100, share: MAX_DRAWING_SHARE };
 // A run at full speed: every refresh is training time lost. The charts still move five times a second on a
 // fast computer, where half as many refreshes left training two points more of the time; on a slow phone,
-// where a refresh costs 50–70 ms, they take at most a twentieth of the time (measured: bench/run.mjs).
+// where a refresh costs 50–70 ms, they take at most a twentieth of the time (BENCHMARKS.md#slow-phones).
 const FULL_SPEED = { gap: 200, share: MAX_DRAWING_SHARE / 2 };
 
 /** The least time between two refreshes of a run's figures and charts, and the most of the time they take. */
@@ -26,8 +26,8 @@ export function every(ms, now = () => performance.now()) {
       last = at;
       return true;
     },
-    took(ms) {
-      cost = ms;
+    took(spent) {
+      cost = spent;
     },
   };
 }

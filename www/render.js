@@ -32,6 +32,7 @@ export class PageRenderer {
     this.state = null;
     this.frame = 0; // the frame the next drawing is waiting for, while training runs
     this.pageChanged = true; // whether anything besides RUN_FIGURES changed since the last drawing
+    // The figures' gap is asked at each frame (refreshPace); the weights' and results' are their own.
     this.due = { view: every(0), weights: every(WEIGHTS_REFRESH_MS), results: every(RESULTS_REFRESH_MS) };
     // What was drawn last: the digit, and the model's revision each figure shows.
     this.drawn = { running: undefined, digit: null, weights: -1, results: -1 };
